@@ -1,0 +1,135 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026 rtcops.conference contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+
+class ModuleDocFragment:
+    """Connection options of the AVD conference server API (``<server>/sdkapi/v2``)."""
+
+    # Modules: environment fallbacks are implemented in module_utils/_avd_module.py (CONNECTION_SPEC).
+    DOCUMENTATION = r'''
+options:
+  server_url:
+    description:
+      - Base URL of the AVD server, the part before C(/sdkapi/v2), for example V(https://avd.example.com:9610).
+      - If not set, the value of the E(AVD_SERVER_URL) environment variable is used.
+    type: str
+    required: true
+  access_key:
+    description:
+      - Access key used with O(secret_key) to obtain a token from C(/app/get_token).
+      - Not needed when O(token) is set.
+      - If not set, the value of the E(AVD_ACCESS_KEY) environment variable is used.
+    type: str
+  secret_key:
+    description:
+      - Secret key that goes with O(access_key).
+      - If not set, the value of the E(AVD_SECRET_KEY) environment variable is used.
+    type: str
+  token:
+    description:
+      - A token obtained beforehand, for example with the P(rtcops.conference.avd_token#lookup) lookup.
+      - Takes precedence over O(access_key) and O(secret_key). A fixed token cannot be renewed when it expires.
+      - If not set, the value of the E(AVD_TOKEN) environment variable is used.
+    type: str
+  validate_certs:
+    description:
+      - Whether to verify the server's TLS certificate.
+      - Set to V(false) only for a server with a self-signed certificate on a trusted network; prefer O(ca_path).
+      - If not set, the value of the E(AVD_VALIDATE_CERTS) environment variable is used.
+    type: bool
+    default: true
+  ca_path:
+    description:
+      - PEM file of the certificate authority that signed the server's certificate.
+      - If not set, the value of the E(AVD_CA_PATH) environment variable is used.
+    type: path
+  timeout:
+    description:
+      - Seconds to wait for each HTTP answer.
+      - Failed connections, timeouts, HTTP 5xx answers and the server's transient error codes are retried with
+        jittered backoff for at most 60 seconds in all. A write whose answer is lost is never repeated blindly;
+        the module reads back first, so a retry cannot create a duplicate.
+      - If not set, the value of the E(AVD_TIMEOUT) environment variable is used.
+    type: int
+    default: 30
+  token_cache:
+    description:
+      - Keep the token obtained with O(access_key) and O(secret_key) in a file readable only by its owner, so
+        that the tasks of a play share one token instead of each asking for its own.
+      - The file name is a hash of the server URL and the credentials; the file holds the token in clear text
+        until the server rejects it (error 40003), when it is replaced. Set to V(false) where the token must
+        not be written to disk.
+      - If not set, the value of the E(AVD_TOKEN_CACHE) environment variable is used.
+    type: bool
+    default: true
+  cache_dir:
+    description:
+      - Directory of the token cache and of the records kept for objects the API cannot list.
+      - Defaults to C(rtcops.conference) under E(XDG_CACHE_HOME), or C(~/.cache/rtcops.conference).
+      - If not set, the value of the E(AVD_CACHE_DIR) environment variable is used.
+    type: path
+requirements:
+  - requests >= 2.25
+notes:
+  - All options of this group can be set once for a play with
+    C(module_defaults: {group/rtcops.conference.avd: {...}}).
+'''
+
+    # Lookup and action plugins read the same settings through Ansible's configuration system.
+    PLUGINS = r'''
+options:
+  server_url:
+    description: Base URL of the AVD server, the part before C(/sdkapi/v2).
+    type: str
+    required: true
+    env:
+      - name: AVD_SERVER_URL
+  access_key:
+    description: Access key used with O(secret_key) to obtain a token.
+    type: str
+    env:
+      - name: AVD_ACCESS_KEY
+  secret_key:
+    description: Secret key that goes with O(access_key).
+    type: str
+    env:
+      - name: AVD_SECRET_KEY
+  token:
+    description: A token obtained beforehand; takes precedence over O(access_key) and O(secret_key).
+    type: str
+    env:
+      - name: AVD_TOKEN
+  validate_certs:
+    description: Whether to verify the server's TLS certificate.
+    type: bool
+    default: true
+    env:
+      - name: AVD_VALIDATE_CERTS
+  ca_path:
+    description: PEM file of the certificate authority that signed the server's certificate.
+    type: path
+    env:
+      - name: AVD_CA_PATH
+  timeout:
+    description: Seconds to wait for each HTTP answer.
+    type: int
+    default: 30
+    env:
+      - name: AVD_TIMEOUT
+  token_cache:
+    description: Keep the token in a cache file readable only by its owner (see the modules' documentation).
+    type: bool
+    default: true
+    env:
+      - name: AVD_TOKEN_CACHE
+  cache_dir:
+    description: Directory of the token cache.
+    type: path
+    env:
+      - name: AVD_CACHE_DIR
+requirements:
+  - requests >= 2.25
+'''

@@ -1,0 +1,435 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026 rtcops.conference contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""HTTP client for the AVD conference server API (``<server>/sdkapi/v2``).
+
+Private to this collection: the interface may change without notice.
+Shared by every AVD module, action plugin and lookup; it knows nothing about Ansible so that
+each of them can use it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import re
+import time
+from urllib.parse import quote, quote_plus
+
+try:
+    import requests
+except ImportError:  # pragma: no cover - reported by the caller with missing_required_lib
+    requests = None
+
+from ansible_collections.rtcops.conference.plugins.module_utils._secrets import redact
+
+API_PREFIX = '/sdkapi/v2'
+
+AUTH_FAILED_CODES = frozenset((401, 40001))  # Q-AVD-43: the example says 401, the table 40001
+TOKEN_INVALID_CODE = 40003
+# Codes the documents describe as infrastructure trouble (redis, mysql, request timeout) rather than
+# as an answer about the request itself.
+TRANSIENT_CODES = frozenset((41001, 41002, 41003))
+
+# Q-AVD-01: /room/get_statistic answers with its counters and no status key at all.
+NO_ENVELOPE_PATHS = frozenset(('/room/get_statistic',))
+
+# Meanings from the error-code appendix, added to error messages; the vendor's own msg is always kept
+# too because several codes are used with other meanings (Q-AVD-42, Q-AVD-44).
+CODE_MEANINGS = {
+    401: 'authentication failed (access_key or secret_key wrong)',
+    40001: 'authentication failed (access_key or secret_key wrong)',
+    40002: 'parameter missing or invalid',
+    40003: 'access token expired or invalid',
+    40004: 'no such room',
+    40005: 'room id already exists',
+    40008: 'user not in room',
+    40009: 'room does not exist or no meeting is in progress',
+    40019: 'SIP gateway url already exists',
+    40020: 'no such SIP gateway',
+    40021: 'SIP account number already exists',
+    40022: 'no such SIP account',
+    40070: 'no company info on this site',
+    40071: 'no site licence set',
+    40072: 'no licence info',
+    40073: 'service not available',
+    41001: 'server redis error',
+    41002: 'server mysql error',
+    41003: 'server request timeout',
+    41005: 'server internal error',
+    10910: 'upload request malformed',
+    10911: 'upload file not readable or type not supported',
+    10912: 'upload could not be stored',
+    10913: 'upload could not be read',
+}
+
+
+class AvdError(Exception):
+    """Base error; its text never holds a secret."""
+
+    def __init__(self, message, call=None):
+        super().__init__(message)
+        self.call = call
+
+
+class AvdApiError(AvdError):
+    """The server answered with a non-success status."""
+
+    def __init__(self, call, code, vendor_msg, http_status=None):
+        meaning = CODE_MEANINGS.get(code)
+        text = 'AVD call %s failed with code %s' % (call, code)
+        if meaning:
+            text += ' (%s)' % meaning
+        if vendor_msg:
+            text += ': %s' % vendor_msg
+        super().__init__(text, call)
+        self.code = code
+        self.vendor_msg = vendor_msg
+        self.http_status = http_status
+
+
+class AvdTransportError(AvdError):
+    """No usable answer: connection, TLS, timeout, HTTP error status or a body that is not JSON."""
+
+
+class AvdOutcomeUnknown(AvdError):
+    """A write was sent but its answer was lost, and reading back could not settle what happened."""
+
+
+class RetryPolicy:
+    """Jittered exponential backoff bounded by a total deadline."""
+
+    def __init__(self, deadline=60.0, base_delay=0.5, max_delay=8.0, sleep=time.sleep, clock=time.monotonic):
+        self.deadline = deadline
+        self.base_delay = base_delay
+        self.max_delay = max_delay
+        self.sleep = sleep
+        self.clock = clock
+
+    def delays(self):
+        """Yield the pause before each retry until the deadline would be passed."""
+        started = self.clock()
+        attempt = 0
+        while True:
+            ceiling = min(self.max_delay, self.base_delay * (2 ** attempt))
+            delay = random.uniform(ceiling / 2, ceiling)
+            if self.clock() + delay - started > self.deadline:
+                return
+            attempt += 1
+            yield delay
+
+
+class _Retryable(Exception):
+    """Internal: an attempt failed in a way that may succeed if repeated."""
+
+    def __init__(self, error, sent):
+        super().__init__(str(error))
+        self.error = error
+        self.sent = sent  # False when the request provably never reached the server
+
+
+def api_payload(body):
+    """The interesting part of a reply: ``data`` when present, else the body without its status keys (Q-AVD-05)."""
+    if isinstance(body, dict) and 'data' in body:
+        return body['data']
+    return dict((k, v) for k, v in body.items() if k not in ('ret', 'code', 'msg'))
+
+
+def _as_int(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return value
+
+
+def classify(call, body, http_status=None):
+    """Raise AvdApiError unless ``body`` is a success envelope (Q-AVD-01)."""
+    if not isinstance(body, dict):
+        raise AvdTransportError('AVD call %s returned JSON that is not an object' % call, call)
+    if 'ret' in body:
+        code = _as_int(body['ret'])
+        ok = code == 0
+    elif 'code' in body:
+        code = _as_int(body['code'])
+        ok = code in (0, 200)
+    else:
+        if call in NO_ENVELOPE_PATHS:
+            return
+        raise AvdTransportError('AVD call %s returned a reply without ret or code' % call, call)
+    if not ok:
+        raise AvdApiError(call, code, body.get('msg'), http_status)
+
+
+def encode_value(value):
+    """Render a parameter the way the documents show it: lower-case booleans, compact JSON documents."""
+    if isinstance(value, bool):
+        return 'true' if value else 'false'
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, ensure_ascii=False, separators=(',', ':'))
+    return str(value)
+
+
+def encode_query(params):
+    # Every value is percent-encoded: tokens are Base64 and may hold '+', which a server decodes as a space (Q-AVD-30).
+    return '&'.join('%s=%s' % (quote_plus(k), quote_plus(encode_value(v))) for k, v in params.items() if v is not None)
+
+
+class AvdClient:
+    """One HTTP session per module run; obtains and refreshes the token; retries what is safe to retry."""
+
+    def __init__(self, server_url, access_key=None, secret_key=None, token=None, validate_certs=True, ca_path=None,
+                 timeout=30, token_cache=None, retry=None):
+        if requests is None:
+            raise AvdError('the Python library requests is required')
+        self.server_url = server_url.rstrip('/')
+        self.access_key = access_key
+        self.secret_key = secret_key
+        self.static_token = token
+        self.timeout = timeout
+        self.token_cache = token_cache
+        self.retry = retry or RetryPolicy()
+        self.token_calls = 0
+        self._token = token
+        self._secrets = [s for s in (secret_key, token) if s]
+        self.session = requests.Session()
+        self.session.verify = ca_path if (validate_certs and ca_path) else bool(validate_certs)
+
+    # -- secrets ---------------------------------------------------------------------------------
+
+    def redact(self, text):
+        return redact(text, self._secrets)
+
+    def add_secret(self, value):
+        """Register another value (a password sent to the server) that must never appear in messages."""
+        if value:
+            self._secrets.append(str(value))
+
+    # -- token -----------------------------------------------------------------------------------
+
+    def _cache_key(self):
+        return (self.server_url, self.access_key, self.secret_key)
+
+    def token(self):
+        if self._token:
+            return self._token
+        if not (self.access_key and self.secret_key):
+            raise AvdError('either token or both access_key and secret_key are needed')
+        if self.token_cache is None:
+            self._token = self._fetch_token()
+        else:
+            self._token = self.token_cache.get_or_create(self._cache_key(), self._fetch_token)
+        self._secrets.append(self._token)
+        return self._token
+
+    def _fetch_token(self):
+        self.token_calls += 1
+        body = self._request('/app/get_token', {'access_key': self.access_key, 'secret_key': self.secret_key},
+                             write=False, verify=None, idempotent=True, with_token=False)
+        token = body.get('token')
+        if not token:
+            raise AvdTransportError('AVD call /app/get_token returned no token', '/app/get_token')
+        self._secrets.append(token)
+        return token
+
+    def _renew_token(self, rejected):
+        """Called once after a 40003; returns False when renewal is impossible (a fixed token was given)."""
+        if self.static_token or not (self.access_key and self.secret_key):
+            return False
+        self._token = None
+        if self.token_cache is not None:
+            self.token_cache.discard(self._cache_key(), rejected)
+        self.token()
+        return True
+
+    # -- calls -----------------------------------------------------------------------------------
+
+    def call(self, path, params=None, write=False, verify=None, idempotent=None):
+        """Call ``<server>/sdkapi/v2<path>`` and return the decoded success body.
+
+        ``write`` sends a POST; a write whose answer is lost is replayed only when ``idempotent`` is true
+        or after ``verify()`` (a read-back) returned None; ``verify()`` returning a body ends the call with it.
+        """
+        if idempotent is None:
+            idempotent = not write
+        try:
+            return self._request(path, params or {}, write, verify, idempotent, with_token=True)
+        except AvdApiError as exc:
+            if exc.code != TOKEN_INVALID_CODE or not self._renew_token(self._token):
+                raise
+        return self._request(path, params or {}, write, verify, idempotent, with_token=True)
+
+    def _request(self, path, params, write, verify, idempotent, with_token):
+        url = self.server_url + API_PREFIX + path
+        delays = self.retry.delays()
+        while True:
+            query = dict(params)
+            if with_token:
+                query['token'] = self.token()
+            try:
+                return self._attempt('POST' if write else 'GET', path, url, query)
+            except _Retryable as failure:
+                if failure.sent and write and not idempotent:
+                    if verify is None:
+                        raise AvdOutcomeUnknown(
+                            '%s; the server may or may not have applied AVD call %s, and it was not repeated '
+                            'because repeating it could create a duplicate' % (failure.error, path), path)
+                    found = verify()
+                    if found is not None:
+                        return found
+                delay = next(delays, None)
+                if delay is None:
+                    raise failure.error
+                self.retry.sleep(delay)
+
+    def _attempt(self, method, call, url, query):
+        full_url = url + '?' + encode_query(query)
+        try:
+            response = self.session.request(method, full_url, timeout=self.timeout)
+        except requests.exceptions.SSLError as exc:
+            raise AvdTransportError(self._describe(call, 'TLS verification failed', exc), call)
+        except (requests.exceptions.ConnectTimeout, requests.exceptions.ConnectionError) as exc:
+            raise _Retryable(AvdTransportError(self._describe(call, 'connection failed', exc), call), sent=not _never_sent(exc))
+        except requests.exceptions.Timeout as exc:
+            raise _Retryable(AvdTransportError(self._describe(call, 'no answer within %ss' % self.timeout, exc), call), sent=True)
+        except requests.exceptions.RequestException as exc:
+            raise AvdTransportError(self._describe(call, 'request failed', exc), call)
+        return self._decode(call, response)
+
+    def _decode(self, call, response):
+        status = response.status_code
+        if status >= 500:
+            raise _Retryable(AvdTransportError('AVD call %s failed with HTTP status %s' % (call, status), call), sent=True)
+        if status >= 400:
+            raise AvdTransportError('AVD call %s failed with HTTP status %s: %s' % (call, status, self._excerpt(response.text)), call)
+        try:
+            body = response.json()
+        except ValueError:
+            raise AvdTransportError('AVD call %s returned a body that is not JSON: %s' % (call, self._excerpt(response.text)), call)
+        try:
+            classify(call, body, status)
+        except AvdApiError as exc:
+            exc.args = (self.redact(exc.args[0]),)
+            exc.vendor_msg = self.redact(exc.vendor_msg) if exc.vendor_msg else exc.vendor_msg
+            if exc.code in TRANSIENT_CODES:
+                raise _Retryable(exc, sent=True)
+            raise
+        return body
+
+    def _describe(self, call, what, exc):
+        return self.redact('AVD call %s to %s: %s: %s' % (call, self.server_url, what, exc))
+
+    def _excerpt(self, text, limit=300):
+        text = ' '.join((text or '').split())
+        return self.redact(text[:limit] + ('...' if len(text) > limit else ''))
+
+    # -- files -----------------------------------------------------------------------------------
+
+    def upload(self, local_path, server_dir, filename, storage_only_cluster=False, verify=None):
+        """POST a local file to ``<server>/uploadfile`` (Q-AVD-14), streamed from disk."""
+        call = '/uploadfile'
+        url = self.server_url + call
+        query = {'path': server_dir}
+        if storage_only_cluster:
+            query['storage_only_cluster'] = True
+        delays = self.retry.delays()
+        while True:
+            body = MultipartFile(local_path, 'file', filename)
+            try:
+                response = self.session.post(url + '?' + encode_query(query), data=body, timeout=self.timeout,
+                                             headers={'Content-Type': body.content_type})
+                return self._decode(call, response)
+            except requests.exceptions.SSLError as exc:
+                raise AvdTransportError(self._describe(call, 'TLS verification failed', exc), call)
+            except requests.exceptions.RequestException as exc:
+                failure = _Retryable(AvdTransportError(self._describe(call, 'upload failed', exc), call), sent=True)
+            except _Retryable as exc:
+                failure = exc
+            finally:
+                body.close()
+            # Uploading the same name again replaces the file, so a replay cannot create a duplicate.
+            if verify is not None:
+                found = verify()
+                if found is not None:
+                    return found
+            delay = next(delays, None)
+            if delay is None:
+                raise failure.error
+            self.retry.sleep(delay)
+
+    def attachment_url(self, server_file):
+        return '%s/attachment?file=%s' % (self.server_url, quote(server_file, safe='/'))
+
+    def attachment_chunks(self, server_file, chunk_size=1024 * 1024):
+        """Yield the bytes of a server file, or return None when it does not exist."""
+        call = '/attachment'
+        try:
+            response = self.session.get(self.attachment_url(server_file), stream=True, timeout=self.timeout)
+        except requests.exceptions.RequestException as exc:
+            raise AvdTransportError(self._describe(call, 'download failed', exc), call)
+        if response.status_code == 404:
+            response.close()
+            return None
+        if response.status_code >= 400:
+            response.close()
+            raise AvdTransportError('AVD call %s failed with HTTP status %s' % (call, response.status_code), call)
+        return _closing_chunks(response, chunk_size)
+
+
+def _closing_chunks(response, chunk_size):
+    try:
+        for chunk in response.iter_content(chunk_size):
+            yield chunk
+    finally:
+        response.close()
+
+
+def _never_sent(exc):
+    """True when requests failed before any byte of the request could reach the server."""
+    if isinstance(exc, requests.exceptions.ConnectTimeout):
+        return True
+    reason = exc.args[0] if exc.args else None
+    reason = getattr(reason, 'reason', reason)
+    return type(reason).__name__ in ('NewConnectionError', 'ConnectTimeoutError', 'NameResolutionError')
+
+
+class MultipartFile:
+    """A multipart/form-data body with one file part, read from disk chunk by chunk.
+
+    requests sends any object with ``read`` and ``__len__`` as a streamed body with a Content-Length,
+    so memory use does not grow with the file (the vendor's own upload is memory-hungry enough).
+    """
+
+    def __init__(self, path, field, filename):
+        boundary = '----rtcops%016x' % random.getrandbits(64)
+        self.content_type = 'multipart/form-data; boundary=%s' % boundary
+        safe_name = filename.replace('"', '%22').replace('\r', '').replace('\n', '')
+        head = ('--%s\r\nContent-Disposition: form-data; name="%s"; filename="%s"\r\n'
+                'Content-Type: application/octet-stream\r\n\r\n' % (boundary, field, safe_name)).encode('utf-8')
+        tail = ('\r\n--%s--\r\n' % boundary).encode('ascii')
+        self._parts = [head, None, tail]
+        self._file = open(path, 'rb')
+        self._length = len(head) + os.fstat(self._file.fileno()).st_size + len(tail)
+        self._index = 0
+
+    def __len__(self):
+        return self._length
+
+    def read(self, size=-1):
+        if size is None or size < 0:
+            size = 1024 * 1024
+        while self._index < len(self._parts):
+            part = self._parts[self._index]
+            if part is None:
+                data = self._file.read(size)
+                if data:
+                    return data
+            elif part:
+                data, self._parts[self._index] = part[:size], part[size:]
+                return data
+            self._index += 1
+        return b''
+
+    def close(self):
+        self._file.close()

@@ -1,0 +1,85 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026 rtcops.conference contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""AnsibleModule for AVD modules: the connection options of the ``rtcops.conference.avd`` doc fragment,
+one lazily built client, and failures that name the call and the vendor's code. Private to this collection."""
+
+from __future__ import annotations
+
+import traceback
+
+from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
+
+from ansible_collections.rtcops.conference.plugins.module_utils import _avd_client as avd
+from ansible_collections.rtcops.conference.plugins.module_utils._ensure import MissingForCreate, RecreateNeeded
+from ansible_collections.rtcops.conference.plugins.module_utils._token_cache import TokenCache
+
+# Keep in sync with plugins/doc_fragments/avd.py.
+CONNECTION_SPEC = dict(
+    server_url=dict(type='str', required=True, fallback=(env_fallback, ['AVD_SERVER_URL'])),
+    access_key=dict(type='str', no_log=False, fallback=(env_fallback, ['AVD_ACCESS_KEY'])),
+    secret_key=dict(type='str', no_log=True, fallback=(env_fallback, ['AVD_SECRET_KEY'])),
+    token=dict(type='str', no_log=True, fallback=(env_fallback, ['AVD_TOKEN'])),
+    validate_certs=dict(type='bool', default=True, fallback=(env_fallback, ['AVD_VALIDATE_CERTS'])),
+    ca_path=dict(type='path', fallback=(env_fallback, ['AVD_CA_PATH'])),
+    timeout=dict(type='int', default=30, fallback=(env_fallback, ['AVD_TIMEOUT'])),
+    token_cache=dict(type='bool', default=True, fallback=(env_fallback, ['AVD_TOKEN_CACHE'])),
+    cache_dir=dict(type='path', fallback=(env_fallback, ['AVD_CACHE_DIR'])),
+)
+
+
+class AvdModule(AnsibleModule):
+
+    def __init__(self, argument_spec, **kwargs):
+        spec = dict(CONNECTION_SPEC)
+        spec.update(argument_spec)
+        kwargs['required_one_of'] = list(kwargs.get('required_one_of', [])) + [('token', 'access_key')]
+        kwargs['required_together'] = list(kwargs.get('required_together', [])) + [('access_key', 'secret_key')]
+        super().__init__(argument_spec=spec, **kwargs)
+        if avd.requests is None:
+            self.fail_json(msg=missing_required_lib('requests'))
+        if self.params['timeout'] <= 0:
+            self.fail_json(msg='timeout must be a positive number of seconds, got %s' % self.params['timeout'])
+        if not self.params['server_url'].startswith(('http://', 'https://')):
+            self.fail_json(msg='server_url must start with http:// or https://, got %s' % self.params['server_url'])
+        self._client = None
+
+    @property
+    def client(self):
+        if self._client is None:
+            p = self.params
+            cache = TokenCache(p['cache_dir']) if p['token_cache'] and not p['token'] else None
+            self._client = avd.AvdClient(
+                p['server_url'], access_key=p['access_key'], secret_key=p['secret_key'], token=p['token'],
+                validate_certs=p['validate_certs'], ca_path=p['ca_path'], timeout=p['timeout'], token_cache=cache)
+        return self._client
+
+    def fail_avd(self, error, **result):
+        """Fail with an AvdError; its text is already free of secrets."""
+        details = dict(result)
+        if getattr(error, 'call', None):
+            details['call'] = error.call
+        if isinstance(error, avd.AvdApiError):
+            details['code'] = error.code
+            details['vendor_msg'] = error.vendor_msg
+        self.fail_json(msg=str(error), **details)
+
+    def run(self, main):
+        """Run ``main()`` and turn the collection's own errors into clean task failures."""
+        try:
+            return main()
+        except avd.AvdError as exc:
+            self.fail_avd(exc)
+        except MissingForCreate as exc:
+            self.fail_json(msg=str(exc))
+        except RecreateNeeded as exc:
+            self.fail_json(msg='%s cannot be changed on an existing object: the API can only set %s when it '
+                               'creates it. Set recreate=true to delete and recreate it.'
+                               % (', '.join(exc.fields), 'them' if len(exc.fields) > 1 else 'it'),
+                           fields=exc.fields)
+        except Exception as exc:  # pylint: disable=broad-except
+            client = self._client
+            text = client.redact('%s: %s' % (type(exc).__name__, exc)) if client else type(exc).__name__
+            trace = client.redact(traceback.format_exc()) if client else None
+            self.fail_json(msg='unexpected error: %s' % text, exception=trace)

@@ -1,0 +1,20 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026 rtcops.conference contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Every integration target is a role that checks itself with assertions; a target passes when its play does."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+TARGETS = sorted(path.name for path in (Path(__file__).parent / 'targets').iterdir()
+                 if (path / 'tasks' / 'main.yml').is_file() and not path.name.startswith('setup_'))
+
+
+@pytest.mark.parametrize('target', TARGETS)
+def test_target(playbook, target):
+    run = playbook(target)
+    assert run.rc == 0, 'target %s failed; see %s\n%s' % (target, run.log, run.output[-6000:])
