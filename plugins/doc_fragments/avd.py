@@ -74,8 +74,8 @@ options:
 requirements:
   - requests >= 2.25
 notes:
-  - All options of this group can be set once for a play with
-    C(module_defaults: {group/rtcops.conference.avd: {...}}).
+  - The connection options can be set once for a play through the C(group/rtcops.conference.avd) group of
+    C(module_defaults).
 '''
 
     # Lookup and action plugins read the same settings through Ansible's configuration system.

@@ -194,7 +194,8 @@ class AvdClient:
         self._token = token
         self._secrets = [s for s in (secret_key, token) if s]
         self.session = requests.Session()
-        self.session.verify = ca_path if (validate_certs and ca_path) else bool(validate_certs)
+        # Passed with every request: a session-level setting loses to REQUESTS_CA_BUNDLE/CURL_CA_BUNDLE.
+        self.verify = ca_path if (validate_certs and ca_path) else bool(validate_certs)
 
     # -- secrets ---------------------------------------------------------------------------------
 
@@ -286,7 +287,7 @@ class AvdClient:
     def _attempt(self, method, call, url, query):
         full_url = url + '?' + encode_query(query)
         try:
-            response = self.session.request(method, full_url, timeout=self.timeout)
+            response = self.session.request(method, full_url, timeout=self.timeout, verify=self.verify)
         except requests.exceptions.SSLError as exc:
             raise AvdTransportError(self._describe(call, 'TLS verification failed', exc), call)
         except (requests.exceptions.ConnectTimeout, requests.exceptions.ConnectionError) as exc:
@@ -338,7 +339,7 @@ class AvdClient:
             body = MultipartFile(local_path, 'file', filename)
             try:
                 response = self.session.post(url + '?' + encode_query(query), data=body, timeout=self.timeout,
-                                             headers={'Content-Type': body.content_type})
+                                             verify=self.verify, headers={'Content-Type': body.content_type})
                 return self._decode(call, response)
             except requests.exceptions.SSLError as exc:
                 raise AvdTransportError(self._describe(call, 'TLS verification failed', exc), call)
@@ -365,7 +366,7 @@ class AvdClient:
         """Yield the bytes of a server file, or return None when it does not exist."""
         call = '/attachment'
         try:
-            response = self.session.get(self.attachment_url(server_file), stream=True, timeout=self.timeout)
+            response = self.session.get(self.attachment_url(server_file), stream=True, timeout=self.timeout, verify=self.verify)
         except requests.exceptions.RequestException as exc:
             raise AvdTransportError(self._describe(call, 'download failed', exc), call)
         if response.status_code == 404:

@@ -31,10 +31,11 @@ CONNECTION_SPEC = dict(
 
 class AvdModule(AnsibleModule):
 
-    def __init__(self, argument_spec, **kwargs):
+    def __init__(self, argument_spec, needs_token=True, **kwargs):
         spec = dict(CONNECTION_SPEC)
         spec.update(argument_spec)
-        kwargs['required_one_of'] = list(kwargs.get('required_one_of', [])) + [('token', 'access_key')]
+        if needs_token:
+            kwargs['required_one_of'] = list(kwargs.get('required_one_of', [])) + [('token', 'access_key')]
         kwargs['required_together'] = list(kwargs.get('required_together', [])) + [('access_key', 'secret_key')]
         super().__init__(argument_spec=spec, **kwargs)
         if avd.requests is None:

@@ -53,13 +53,14 @@ class Ledger:
                     return True
             else:
                 entries[key] = value
-            handle, temp = tempfile.mkstemp(dir=self.directory, prefix='.tmp-')
+            temp = None
             try:
+                handle, temp = tempfile.mkstemp(dir=self.directory, prefix='.tmp-')
                 with os.fdopen(handle, 'w') as stream:
                     json.dump(data, stream, indent=1, sort_keys=True)
                 os.replace(temp, self.path)
             except OSError:
-                if os.path.exists(temp):
+                if temp and os.path.exists(temp):
                     os.unlink(temp)
                 return False
         return True

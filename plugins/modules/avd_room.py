@@ -14,13 +14,13 @@ description:
   - A room is identified by its O(room_id).
   - B(Three kinds of settings.) The API creates a room with more settings than it can update, and reads back
     fewer still. O(topic), O(user_id), O(enable_auto_cloud_recording) and O(enable_auto_avc) are read, compared
-    and updated. O(enable_voice_activated) is read and compared but can only be set when the room is created:
+    and updated. O(enable_voice_activated) is read and compared but can only be set when the room is created;
     a difference fails the task, naming the setting, unless O(recreate=true). O(resolution) and
-    O(enable_transcode_video) are write-only: they are sent when the room is created (or recreated) and
+    O(enable_transcode_video) are write-only; they are sent when the room is created (or recreated) and
     cannot be read back, so they are never compared and never make the task report a change on an existing room.
   - Only the options you set are compared; settings you leave out keep whatever value the server has.
 author:
-  - rtcops.conference contributors
+  - rtcops developers (@rtcops)
 options:
   room_id:
     description:
@@ -77,8 +77,10 @@ extends_documentation_fragment:
   - rtcops.conference.avd
 attributes:
   check_mode:
+    description: Can run in check_mode and return changed status prediction without modifying target.
     support: full
   diff_mode:
+    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
     support: full
     details:
       - The diff shows the readable settings and whether a meeting is in progress.

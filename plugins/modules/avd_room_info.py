@@ -14,7 +14,7 @@ description:
   - Without O(room_id), returns every meeting in progress with its users. The API has no call that lists rooms in
     which no meeting is in progress.
 author:
-  - rtcops.conference contributors
+  - rtcops developers (@rtcops)
 options:
   room_id:
     description:
@@ -24,9 +24,11 @@ extends_documentation_fragment:
   - rtcops.conference.avd
 attributes:
   check_mode:
+    description: Can run in check_mode and return changed status prediction without modifying target.
     support: full
     details: The module only reads.
   diff_mode:
+    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
     support: none
 notes:
   - The settings O(rtcops.conference.avd_room#module:resolution) and

@@ -26,7 +26,7 @@ description:
   - The server returns the account password in clear text when it reads an account. The module compares it
     with O(password) and never returns it.
 author:
-  - rtcops.conference contributors
+  - rtcops developers (@rtcops)
 options:
   number:
     description:
@@ -82,11 +82,13 @@ extends_documentation_fragment:
   - rtcops.conference.avd
 attributes:
   check_mode:
+    description: Can run in check_mode and return changed status prediction without modifying target.
     support: full
     details:
       - An account on a gateway that does not exist yet (because the same check run would only create it) is
         reported as an account that would be created.
   diff_mode:
+    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
     support: full
     details:
       - The password never appears in the diff; when it would change, the header of the after side says so.

@@ -15,7 +15,7 @@ description:
     module then fails rather than guess which one is meant.
   - The server requires gateway addresses (O(url)) to be unique.
 author:
-  - rtcops.conference contributors
+  - rtcops developers (@rtcops)
 options:
   name:
     description:
@@ -37,8 +37,10 @@ extends_documentation_fragment:
   - rtcops.conference.avd
 attributes:
   check_mode:
+    description: Can run in check_mode and return changed status prediction without modifying target.
     support: full
   diff_mode:
+    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
     support: full
 notes:
   - Deleting a gateway does not delete the SIP accounts created on it; the API documents nothing about them.

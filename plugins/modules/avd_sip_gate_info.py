@@ -12,7 +12,7 @@ version_added: 0.1.0
 description:
   - Returns every SIP gateway of the server, or those with a given name.
 author:
-  - rtcops.conference contributors
+  - rtcops developers (@rtcops)
 options:
   name:
     description:
@@ -23,9 +23,11 @@ extends_documentation_fragment:
   - rtcops.conference.avd
 attributes:
   check_mode:
+    description: Can run in check_mode and return changed status prediction without modifying target.
     support: full
     details: The module only reads.
   diff_mode:
+    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
     support: none
 seealso:
   - module: rtcops.conference.avd_sip_gate

@@ -1,0 +1,97 @@
+"""Vendor plug-in interface.
+
+A vendor is a sub-package of this package. Its endpoint-group modules declare endpoints with
+:func:`route` (vendor API) and :func:`control_route` (vendor part of the ``/_emulator/`` control API);
+its ``__init__`` exposes ``create(config, store)`` returning an object with:
+
+* ``name``: the key of the vendor's state in the store and in ``GET /_emulator/state``;
+* ``routes`` / ``control_routes``: lists of :class:`Route`;
+* ``initial_state()``: a fresh, JSON-serialisable state dict;
+* ``snapshot(state)``: the public view of that state for ``GET /_emulator/state``;
+* ``handle(route, request)``: run a vendor API call, returning a :class:`Response`;
+* ``api_error(route, code, message)``: the vendor's API-level error response (used by fault injection);
+* ``reset()``: forget runtime data kept outside the store (e.g. uploaded files).
+"""
+import importlib
+import json
+from dataclasses import dataclass, field
+from typing import Callable, Iterable, Optional, Union
+
+VENDORS = ("avd",)
+
+
+@dataclass
+class Route:
+    """One endpoint: methods, path (``{name}`` segments are placeholders), handler and vendor options."""
+    methods: tuple
+    path: str
+    handler: Callable
+    options: dict = field(default_factory=dict)
+
+
+@dataclass
+class Response:
+    """An HTTP response; ``body`` is bytes or an iterable of byte chunks.
+
+    ``length`` overrides ``len(body)``: required for an iterable body, and used for HEAD replies without a body.
+    """
+    status: int = 200
+    body: Union[bytes, Iterable[bytes]] = b""
+    content_type: str = "application/json;charset=utf-8"
+    length: Optional[int] = None
+
+
+# Error pages as nginx (in front of the documented servers) writes them.
+NGINX_TITLES = {
+    400: "400 Bad Request",
+    404: "404 Not Found",
+    405: "405 Not Allowed",
+    413: "413 Request Entity Too Large",
+    500: "500 Internal Server Error",
+    503: "503 Service Temporarily Unavailable",
+}
+
+
+def json_response(document, status=200):
+    """A JSON response with the charset the vendor documents use."""
+    return Response(status=status, body=json.dumps(document, ensure_ascii=False).encode("utf-8"))
+
+
+def html_page(status):
+    """An nginx-style HTML error page."""
+    title = NGINX_TITLES[status]
+    page = (f"<html>\r\n<head><title>{title}</title></head>\r\n<body>\r\n"
+            f"<center><h1>{title}</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n")
+    return Response(status=status, body=page.encode("ascii"), content_type="text/html")
+
+
+def route(methods, path, **options):
+    """Declare a vendor API endpoint, e.g. ``@route("GET|POST", "/sdkapi/v2/room/create")``."""
+    def decorate(handler):
+        handler.api_route = Route(tuple(methods.split("|")), path, handler, options)
+        return handler
+    return decorate
+
+
+def control_route(methods, path):
+    """Declare a vendor control endpoint under ``/_emulator/<vendor>/``."""
+    def decorate(handler):
+        handler.control_route = Route(tuple(methods.split("|")), path, handler)
+        return handler
+    return decorate
+
+
+def collect(modules, attribute):
+    """The routes declared (with ``attribute`` = ``api_route`` or ``control_route``) in ``modules``."""
+    found = []
+    for module in modules:
+        for value in vars(module).values():
+            declared = getattr(value, attribute, None)
+            if isinstance(declared, Route):
+                found.append(declared)
+    return found
+
+
+def load(config, store):
+    """Instantiate every vendor in :data:`VENDORS`."""
+    return [importlib.import_module(f"{__name__}.{name}").create(config, store) for name in VENDORS]
