@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/env python
 # -*- coding: utf-8 -*-
 # Copyright (c) 2026 rtcops.conference contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
@@ -136,9 +136,8 @@ def upload_peak_kib(bench, emulator, size):
     wrapper.chmod(0o755)
     peak_file = bench.work / ('peak-%d.txt' % size)
     text = play(['- rtcops.conference.avd_upload:\n    src: "%s"\n    storage_only_cluster: true' % source])
-    bench.run('upload-%d' % size, text, {'avd_server_url': emulator.url, 'avd_cache_dir': bench.work / 'cache-upload',
-                                          'ansible_python_interpreter': wrapper},
-              env={'PEAK_RSS_FILE': str(peak_file)})
+    extra_vars = {'avd_server_url': emulator.url, 'avd_cache_dir': bench.work / 'cache-upload', 'ansible_python_interpreter': wrapper}
+    bench.run('upload-%d' % size, text, extra_vars, env={'PEAK_RSS_FILE': str(peak_file)})
     return max(int(line) for line in peak_file.read_text().split())
 
 

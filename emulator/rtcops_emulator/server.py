@@ -413,7 +413,7 @@ class Handler(BaseHTTPRequestHandler):
     do_GET = do_POST = do_HEAD = do_PUT = do_DELETE = do_PATCH = do_OPTIONS = _dispatch
 
     def _serve(self):
-        path, _, query = self.path.partition("?")
+        path, dummy, query = self.path.partition("?")
         if path.startswith(CONTROL_PREFIX):
             self._serve_control(path, query)
             return

@@ -29,7 +29,7 @@ def test_get_token_success_has_ret_and_token_only(emulator, connect):
 
 def test_tokens_look_base64_and_need_url_encoding(emulator, connect):
     client = connect(emulator)
-    tokens = {client.api("/app/get_token", **DOC_KEYS)["token"] for _ in range(20)}
+    tokens = {client.api("/app/get_token", **DOC_KEYS)["token"] for dummy in range(20)}
     assert len(tokens) == 20
     for token in tokens:
         assert re.fullmatch(r"[A-Za-z0-9+/]+=+", token)
@@ -86,7 +86,7 @@ def test_several_tokens_are_valid_at_once(emulator, connect):
 
 def test_expire_control_invalidates_every_token(emulator, connect):
     client = connect(emulator)
-    tokens = [client.api("/app/get_token", **DOC_KEYS)["token"] for _ in range(2)]
+    tokens = [client.api("/app/get_token", **DOC_KEYS)["token"] for dummy in range(2)]
     assert client.control("POST", "/avd/tokens/expire").json() == {"expired": 2}
     for token in tokens:
         assert client.api("/sip/gate/list", token=token) == TOKEN_INVALID

@@ -36,7 +36,7 @@ def sparse_body(directory, filename, size):
 def zeros_sha256(size):
     """SHA-256 of ``size`` zero bytes, computed piecewise."""
     digest = hashlib.sha256()
-    for _ in range(size // MB):
+    for dummy in range(size // MB):
         digest.update(bytes(MB))
     digest.update(bytes(size % MB))
     return digest.hexdigest()
@@ -147,7 +147,7 @@ def test_larger_files_need_storage_only_cluster_and_stream_to_disk(emulator, cli
     tracemalloc.start()
     try:
         result = post_file(emulator, body, params={"storage_only_cluster": "true"})
-        _, peak = tracemalloc.get_traced_memory()
+        dummy, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
     assert result["ret"] == 0
@@ -171,7 +171,7 @@ def test_chunked_upload(emulator):
     def pieces():
         yield f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="path"\r\n\r\n/chunked\r\n'.encode()
         yield f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="c.mp3"\r\n\r\n'.encode()
-        for _ in range(10):
+        for dummy in range(10):
             yield b"a" * 100_000
         yield f"\r\n--{BOUNDARY}--\r\n".encode()
 

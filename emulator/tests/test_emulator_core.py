@@ -57,7 +57,7 @@ def test_values_are_url_decoded(client):
 
 def test_keep_alive_calls_are_fast(client):
     started = time.perf_counter()
-    for _ in range(200):
+    for dummy in range(200):
         assert client.api("/app/get_licence_info")["ret"] == 0
     assert time.perf_counter() - started < 2
 
@@ -65,7 +65,7 @@ def test_keep_alive_calls_are_fast(client):
 def test_one_connection_serves_many_requests(emulator):
     port = int(emulator.url.rsplit(":", 1)[1])
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-    for _ in range(3):
+    for dummy in range(3):
         connection.request("GET", "/sdkapi/v2/room/list")
         response = connection.getresponse()
         assert response.getheader("Connection") is None

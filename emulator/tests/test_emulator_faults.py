@@ -71,7 +71,7 @@ def test_count_and_order(client):
     inject(client, path=CREATE, kind="ret", ret=41001)
     url = client.emulator.url + CREATE
     params = {"token": client.token, "name": "g", "url": "x:1"}
-    assert [client.session.get(url, params=params).status_code for _ in range(2)] == [503, 503]
+    assert [client.session.get(url, params=params).status_code for dummy in range(2)] == [503, 503]
     assert client.api("/sip/gate/create", name="g", url="x:1")["ret"] == 41001
     assert client.api("/sip/gate/list")["ret"] == 0
     assert client.api("/sip/gate/create", name="g", url="x:1")["ret"] == 0

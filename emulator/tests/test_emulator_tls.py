@@ -46,7 +46,7 @@ def test_requests_with_ca_path_and_keep_alive(tls_emulator):
     session = requests.Session()
     token = session.get(tls_emulator.url + "/sdkapi/v2/app/get_token", params={"access_key": "demo_access", "secret_key": "demo_secret"},
                         verify=tls_emulator.ca_cert).json()["token"]
-    for _ in range(20):
+    for dummy in range(20):
         assert session.get(tls_emulator.url + "/sdkapi/v2/room/list", params={"token": token}, verify=tls_emulator.ca_cert).json()["ret"] == 0
 
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 import os
 import random
-import re
 import time
 from urllib.parse import quote, quote_plus
 
@@ -380,8 +379,7 @@ class AvdClient:
 
 def _closing_chunks(response, chunk_size):
     try:
-        for chunk in response.iter_content(chunk_size):
-            yield chunk
+        yield from response.iter_content(chunk_size)
     finally:
         response.close()
 

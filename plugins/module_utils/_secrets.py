@@ -22,6 +22,6 @@ def redact(text, secrets=()):
         return None
     text = _QUERY_SECRET.sub(lambda m: m.group(1) + MASK, str(text))
     for secret in sorted((s for s in secrets if s), key=len, reverse=True):
-        for form in {secret, quote_plus(secret), quote(secret, safe='')}:
+        for form in (secret, quote_plus(secret), quote(secret, safe='')):
             text = text.replace(form, MASK)
     return text

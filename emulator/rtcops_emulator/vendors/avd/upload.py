@@ -77,7 +77,7 @@ class MultipartReader:  # pylint: disable=too-few-public-methods
 
     def parts(self):
         """Yield (name, filename, chunks) per part; consume ``chunks`` before asking for the next part."""
-        for _ in self._until_delimiter():
+        for dummy in self._until_delimiter():
             pass
         while True:
             while len(self._buffer) < 2:
@@ -96,7 +96,7 @@ class MultipartReader:  # pylint: disable=too-few-public-methods
             name = email.utils.collapse_rfc2231_value(headers.get_param("name", header="content-disposition") or "")
             chunks = self._until_delimiter()
             yield name, headers.get_filename(), chunks
-            for _ in chunks:
+            for dummy in chunks:
                 pass
 
 

@@ -73,7 +73,7 @@ class TestEncoding:
     def test_base64_token_survives_the_query_string(self):
         token = 'ab+c/d=='
         query = avd.encode_query({'token': token, 'room_id': '1'})
-        assert '+' not in query.split('&')[0].split('=', 1)[1]
+        assert '+' not in query.split('&', maxsplit=1)[0].split('=', 1)[1]
         assert dict(parse_qsl(query)) == {'token': token, 'room_id': '1'}
 
     def test_dollar_separated_licence_is_encoded(self):

@@ -8,7 +8,8 @@ from ansible_collections.rtcops.conference.plugins.module_utils._secrets import 
 
 
 def test_query_string_credentials_are_masked():
-    text = "HTTPSConnectionPool(host='avd', port=9610): Max retries exceeded with url: /sdkapi/v2/sip/account/create?name=a&password=p4ss&token=YWJj%2Bd%3D%3D&number=1"
+    text = ("HTTPSConnectionPool(host='avd', port=9610): Max retries exceeded with url: "
+            "/sdkapi/v2/sip/account/create?name=a&password=p4ss&token=YWJj%2Bd%3D%3D&number=1")
     out = redact(text)
     assert 'p4ss' not in out and 'YWJj' not in out
     assert 'name=a' in out and 'number=1' in out
