@@ -31,7 +31,7 @@ CONNECTION_SPEC = dict(
 
 class AvdModule(AnsibleModule):
 
-    def __init__(self, argument_spec, needs_token=True, **kwargs):
+    def __init__(self, argument_spec, needs_token=True, not_blank=(), **kwargs):
         spec = dict(CONNECTION_SPEC)
         spec.update(argument_spec)
         if needs_token:
@@ -40,6 +40,9 @@ class AvdModule(AnsibleModule):
         super().__init__(argument_spec=spec, **kwargs)
         if avd.requests is None:
             self.fail_json(msg=missing_required_lib('requests'))
+        for name in ('server_url',) + tuple(not_blank):
+            if self.params.get(name) is not None and not str(self.params[name]).strip():
+                self.fail_json(msg='%s must not be empty' % name)
         if self.params['timeout'] <= 0:
             self.fail_json(msg='timeout must be a positive number of seconds, got %s' % self.params['timeout'])
         if not self.params['server_url'].startswith(('http://', 'https://')):

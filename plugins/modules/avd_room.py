@@ -263,9 +263,8 @@ def main():
             state=dict(type='str', default='present', choices=['present', 'absent', 'closed']),
         ),
         supports_check_mode=True,
+        not_blank=('room_id', 'user_id'),
     )
-    if not module.params['room_id'].strip():
-        module.fail_json(msg='room_id must not be empty')
     module.run(lambda: run(module))
 
 

@@ -356,6 +356,7 @@ def main():
         ),
         mutually_exclusive=[('sip_gate', 'sip_gate_id')],
         supports_check_mode=True,
+        not_blank=('number', 'name', 'password', 'sip_gate'),
     )
     module.run(lambda: run(module))
 

@@ -160,6 +160,7 @@ def main():
             state=dict(type='str', default='present', choices=['present', 'absent']),
         ),
         supports_check_mode=True,
+        not_blank=('name', 'url'),
     )
     module.run(lambda: run(module))
 

@@ -2,9 +2,12 @@
 
 import json
 import os
+import sys
 import tarfile
 
 import pytest
+
+from rtcops_emulator import Emulator
 
 # Every test here uses the one tarball: keep them on one xdist worker (tools/dev.py runs --dist loadgroup).
 pytestmark = pytest.mark.xdist_group('collection-build')
@@ -83,3 +86,34 @@ def test_ansible_doc_reads_every_installed_module(installed, modules, run):
     elsewhere = [name for name in names if not docs[name]['doc']['filename'].startswith(installed_root)]
 
     assert not elsewhere, f'ansible-doc read these modules from outside the installed copy: {elsewhere}'
+
+
+PLAY = """
+- hosts: localhost
+  connection: local
+  gather_facts: false
+  module_defaults:
+    group/rtcops.conference.avd:
+      server_url: "{{ url }}"
+      access_key: demo_access
+      secret_key: demo_secret
+      cache_dir: "{{ cache }}"
+  tasks:
+    - rtcops.conference.avd_sip_gate:
+        name: hq-pbx
+        url: 10.20.0.5:5060
+      register: gate
+    - ansible.builtin.assert:
+        that: gate is changed and gate.sip_gate.gate_id == 1
+"""
+
+
+def test_installed_collection_works(installed, run, tmp_path):
+    playbook = tmp_path / 'play.yml'
+    playbook.write_text(PLAY)
+    env = only_collections_path(installed)
+    env.update(ANSIBLE_PYTHON_INTERPRETER=sys.executable, ANSIBLE_LOCAL_TEMP=str(tmp_path / 'tmp'),
+               ANSIBLE_REMOTE_TMP=str(tmp_path / 'tmp'))
+    with Emulator() as emulator:
+        run(['ansible-playbook', '-i', 'localhost,', '-e', 'url=%s' % emulator.url, '-e', 'cache=%s' % (tmp_path / 'cache'), playbook],
+            env=env)
