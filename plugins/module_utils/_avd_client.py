@@ -262,31 +262,44 @@ class AvdClient:
 
     def _request(self, path, params, write, verify, idempotent, with_token):
         url = self.server_url + API_PREFIX + path
-        delays = self.retry.delays()
-        while True:
+
+        def attempt():
             query = dict(params)
             if with_token:
                 query['token'] = self.token()
+            return self._attempt(path, 'POST' if write else 'GET', url + '?' + encode_query(query))
+
+        return self._with_retries(path, attempt, write, idempotent, verify)
+
+    def _with_retries(self, call, attempt, write, idempotent, verify):
+        """Run ``attempt()`` until it succeeds, fails for good, or the retry deadline passes."""
+        delays = self.retry.delays()
+        while True:
             try:
-                return self._attempt('POST' if write else 'GET', path, url, query)
+                return attempt()
             except _Retryable as failure:
-                if failure.sent and write and not idempotent:
-                    if verify is None:
+                if failure.sent and write:
+                    # The write may have been applied: a read-back settles it before anything is repeated.
+                    if verify is not None:
+                        found = verify()
+                        if found is not None:
+                            return found
+                    elif not idempotent:
                         raise AvdOutcomeUnknown(
                             '%s; the server may or may not have applied AVD call %s, and it was not repeated '
-                            'because repeating it could create a duplicate' % (failure.error, path), path)
-                    found = verify()
-                    if found is not None:
-                        return found
+                            'because repeating it could create a duplicate' % (failure.error, call), call)
                 delay = next(delays, None)
                 if delay is None:
                     raise failure.error
                 self.retry.sleep(delay)
 
-    def _attempt(self, method, call, url, query):
-        full_url = url + '?' + encode_query(query)
+    def _attempt(self, call, method, url, **kwargs):
+        return self._decode(call, self._send(call, method, url, **kwargs))
+
+    def _send(self, call, method, url, **kwargs):
+        """One HTTP request; transport failures become AvdTransportError, retryable ones wrapped in _Retryable."""
         try:
-            response = self.session.request(method, full_url, timeout=self.timeout, verify=self.verify)
+            return self.session.request(method, url, timeout=self.timeout, verify=self.verify, **kwargs)
         except requests.exceptions.SSLError as exc:
             raise AvdTransportError(self._describe(call, 'TLS verification failed', exc), call)
         except (requests.exceptions.ConnectTimeout, requests.exceptions.ConnectionError) as exc:
@@ -295,7 +308,6 @@ class AvdClient:
             raise _Retryable(AvdTransportError(self._describe(call, 'no answer within %ss' % self.timeout, exc), call), sent=True)
         except requests.exceptions.RequestException as exc:
             raise AvdTransportError(self._describe(call, 'request failed', exc), call)
-        return self._decode(call, response)
 
     def _decode(self, call, response):
         status = response.status_code
@@ -327,36 +339,24 @@ class AvdClient:
     # -- files -----------------------------------------------------------------------------------
 
     def upload(self, local_path, server_dir, filename, storage_only_cluster=False, verify=None):
-        """POST a local file to ``<server>/uploadfile`` (Q-AVD-14), streamed from disk."""
+        """POST a local file to ``<server>/uploadfile`` (Q-AVD-14), streamed from disk.
+
+        Uploading the same name again replaces the file, so a lost answer may be followed by a replay.
+        """
         call = '/uploadfile'
-        url = self.server_url + call
         query = {'path': server_dir}
         if storage_only_cluster:
             query['storage_only_cluster'] = True
-        delays = self.retry.delays()
-        while True:
+        url = self.server_url + call + '?' + encode_query(query)
+
+        def attempt():
             body = MultipartFile(local_path, 'file', filename)
             try:
-                response = self.session.post(url + '?' + encode_query(query), data=body, timeout=self.timeout,
-                                             verify=self.verify, headers={'Content-Type': body.content_type})
-                return self._decode(call, response)
-            except requests.exceptions.SSLError as exc:
-                raise AvdTransportError(self._describe(call, 'TLS verification failed', exc), call)
-            except requests.exceptions.RequestException as exc:
-                failure = _Retryable(AvdTransportError(self._describe(call, 'upload failed', exc), call), sent=True)
-            except _Retryable as exc:
-                failure = exc
+                return self._attempt(call, 'POST', url, data=body, headers={'Content-Type': body.content_type})
             finally:
                 body.close()
-            # Uploading the same name again replaces the file, so a replay cannot create a duplicate.
-            if verify is not None:
-                found = verify()
-                if found is not None:
-                    return found
-            delay = next(delays, None)
-            if delay is None:
-                raise failure.error
-            self.retry.sleep(delay)
+
+        return self._with_retries(call, attempt, True, True, verify)
 
     def attachment_url(self, server_file):
         return '%s/attachment?file=%s' % (self.server_url, quote(server_file, safe='/'))
@@ -364,17 +364,23 @@ class AvdClient:
     def attachment_chunks(self, server_file, chunk_size=1024 * 1024):
         """Yield the bytes of a server file, or return None when it does not exist."""
         call = '/attachment'
-        try:
-            response = self.session.get(self.attachment_url(server_file), stream=True, timeout=self.timeout, verify=self.verify)
-        except requests.exceptions.RequestException as exc:
-            raise AvdTransportError(self._describe(call, 'download failed', exc), call)
-        if response.status_code == 404:
+        url = self.attachment_url(server_file)
+
+        def attempt():
+            response = self._send(call, 'GET', url, stream=True)
+            status = response.status_code
+            if status < 400:
+                return response
             response.close()
-            return None
-        if response.status_code >= 400:
-            response.close()
-            raise AvdTransportError('AVD call %s failed with HTTP status %s' % (call, response.status_code), call)
-        return _closing_chunks(response, chunk_size)
+            if status == 404:
+                return None
+            error = AvdTransportError('AVD call %s failed with HTTP status %s' % (call, status), call)
+            if status >= 500:
+                raise _Retryable(error, sent=True)
+            raise error
+
+        response = self._with_retries(call, attempt, False, True, None)
+        return None if response is None else _closing_chunks(response, chunk_size)
 
 
 def _closing_chunks(response, chunk_size):
