@@ -55,13 +55,12 @@ options:
     default: false
 extends_documentation_fragment:
   - rtcops.conference.avd
+  - rtcops.conference.attributes
 attributes:
   check_mode:
-    description: Can run in check_mode and return changed status prediction without modifying target.
     support: full
     details: The prediction is made from the local record, like a normal run; nothing is sent or recorded.
   diff_mode:
-    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
     support: full
     details: Shows whether the local record holds the certificate before and after; not the server's state.
 notes:

@@ -34,14 +34,7 @@ options:
     elements: str
 extends_documentation_fragment:
   - rtcops.conference.avd
-attributes:
-  check_mode:
-    description: Can run in check_mode and return changed status prediction without modifying target.
-    support: full
-    details: The module only reads.
-  diff_mode:
-    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
-    support: none
+  - rtcops.conference.attributes.info_module
 notes:
   - The API offers no way to read back the file permits applied with M(rtcops.conference.avd_file_permit).
 seealso:

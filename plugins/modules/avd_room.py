@@ -75,12 +75,11 @@ options:
     default: present
 extends_documentation_fragment:
   - rtcops.conference.avd
+  - rtcops.conference.attributes
 attributes:
   check_mode:
-    description: Can run in check_mode and return changed status prediction without modifying target.
     support: full
   diff_mode:
-    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
     support: full
     details:
       - The diff shows the readable settings and whether a meeting is in progress.

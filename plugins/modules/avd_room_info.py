@@ -22,14 +22,7 @@ options:
     type: str
 extends_documentation_fragment:
   - rtcops.conference.avd
-attributes:
-  check_mode:
-    description: Can run in check_mode and return changed status prediction without modifying target.
-    support: full
-    details: The module only reads.
-  diff_mode:
-    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
-    support: none
+  - rtcops.conference.attributes.info_module
 notes:
   - The settings O(rtcops.conference.avd_room#module:resolution) and
     O(rtcops.conference.avd_room#module:enable_transcode_video) cannot be read back from the server.

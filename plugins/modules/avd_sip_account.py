@@ -80,15 +80,14 @@ options:
     default: present
 extends_documentation_fragment:
   - rtcops.conference.avd
+  - rtcops.conference.attributes
 attributes:
   check_mode:
-    description: Can run in check_mode and return changed status prediction without modifying target.
     support: full
     details:
       - An account on a gateway that does not exist yet (because the same check run would only create it) is
         reported as an account that would be created.
   diff_mode:
-    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
     support: full
     details:
       - The password never appears in the diff; when it would change, the header of the after side says so.

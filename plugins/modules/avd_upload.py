@@ -51,13 +51,12 @@ options:
     default: false
 extends_documentation_fragment:
   - rtcops.conference.avd
+  - rtcops.conference.attributes
 attributes:
   check_mode:
-    description: Can run in check_mode and return changed status prediction without modifying target.
     support: full
     details: The server's file is compared as in a normal run; nothing is uploaded.
   diff_mode:
-    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
     support: full
     details: Shows the destination and the SHA-256 checksum of the server's file before and after.
 notes:
