@@ -12,7 +12,8 @@ description:
   - Returns a token for the AVD C(sdkapi/v2) API, obtained from C(/app/get_token) with O(access_key) and
     O(secret_key), to pass as the C(token) option of this collection's modules or to other tools.
   - Uses the same token cache as the modules (see O(token_cache)), so a token obtained by a module earlier in the
-    play is returned without a new call, and the other way round.
+    play is reused, and the other way round. A cached token is first checked with one cheap read call and
+    replaced if the server no longer accepts it.
   - When O(token) is set, it is returned as it is and no call is made.
   - Takes no terms; all settings are options.
   - The token is a credential. Do not show it; set C(no_log=true) on tasks whose output would contain it.
@@ -61,7 +62,7 @@ _raw:
 from ansible.errors import AnsibleLookupError
 from ansible.plugins.lookup import LookupBase
 
-from ansible_collections.rtcops.conference.plugins.module_utils._avd_client import AvdClient, AvdError
+from ansible_collections.rtcops.conference.plugins.module_utils._avd_client import AvdApiError, AvdClient, AvdError
 from ansible_collections.rtcops.conference.plugins.module_utils._secrets import redact
 from ansible_collections.rtcops.conference.plugins.module_utils._token_cache import TokenCache
 
@@ -99,7 +100,16 @@ class LookupModule(LookupBase):
             client = AvdClient(server_url, access_key=access_key, secret_key=secret_key,
                                validate_certs=self.get_option('validate_certs'), ca_path=self.get_option('ca_path'),
                                timeout=timeout, token_cache=cache)
-            return [client.token()]
+            token = client.token()
+            if client.token_calls == 0:
+                # A cached token may have expired on the server, and whoever uses the lookup's token cannot renew
+                # it: a cheap read proves it, and call() replaces a token the server rejects (40003).
+                try:
+                    client.call('/app/get_licence_info')
+                except AvdApiError:
+                    pass  # any other answer means the token itself was accepted
+                token = client.token()
+            return [token]
         except AvdError as exc:
             message = client.redact(str(exc)) if client else redact(str(exc), secrets)
         except Exception as exc:  # pylint: disable=broad-except
