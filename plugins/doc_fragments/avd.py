@@ -71,8 +71,6 @@ options:
       - Defaults to C(rtcops.conference) under E(XDG_CACHE_HOME), or C(~/.cache/rtcops.conference).
       - If not set, the value of the E(AVD_CACHE_DIR) environment variable is used.
     type: path
-requirements:
-  - requests >= 2.25
 notes:
   - The connection options can be set once for a play through the C(group/rtcops.conference.avd) group of
     C(module_defaults).
@@ -130,6 +128,4 @@ options:
     type: path
     env:
       - name: AVD_CACHE_DIR
-requirements:
-  - requests >= 2.25
 '''

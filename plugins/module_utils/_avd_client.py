@@ -17,11 +17,7 @@ import random
 import time
 from urllib.parse import quote, quote_plus
 
-try:
-    import requests
-except ImportError:  # pragma: no cover - reported by the caller with missing_required_lib
-    requests = None
-
+from ansible_collections.rtcops.conference.plugins.module_utils._http import HttpSession, TlsError, TransportError
 from ansible_collections.rtcops.conference.plugins.module_utils._secrets import redact
 
 API_PREFIX = '/sdkapi/v2'
@@ -180,8 +176,6 @@ class AvdClient:
 
     def __init__(self, server_url, access_key=None, secret_key=None, token=None, validate_certs=True, ca_path=None,
                  timeout=30, token_cache=None, retry=None):
-        if requests is None:
-            raise AvdError('the Python library requests is required')
         self.server_url = server_url.rstrip('/')
         self.access_key = access_key
         self.secret_key = secret_key
@@ -192,9 +186,7 @@ class AvdClient:
         self.token_calls = 0
         self._token = token
         self._secrets = [s for s in (secret_key, token) if s]
-        self.session = requests.Session()
-        # Passed with every request: a session-level setting loses to REQUESTS_CA_BUNDLE/CURL_CA_BUNDLE.
-        self.verify = ca_path if (validate_certs and ca_path) else bool(validate_certs)
+        self.http = HttpSession(validate_certs=validate_certs, ca_path=ca_path, timeout=timeout)
 
     # -- secrets ---------------------------------------------------------------------------------
 
@@ -294,31 +286,32 @@ class AvdClient:
                 self.retry.sleep(delay)
 
     def _attempt(self, call, method, url, **kwargs):
-        return self._decode(call, self._send(call, method, url, **kwargs))
-
-    def _send(self, call, method, url, **kwargs):
-        """One HTTP request; transport failures become AvdTransportError, retryable ones wrapped in _Retryable."""
+        response = self._send(call, method, url, **kwargs)
         try:
-            return self.session.request(method, url, timeout=self.timeout, verify=self.verify, **kwargs)
-        except requests.exceptions.SSLError as exc:
-            raise AvdTransportError(self._describe(call, 'TLS verification failed', exc), call)
-        except (requests.exceptions.ConnectTimeout, requests.exceptions.ConnectionError) as exc:
-            raise _Retryable(AvdTransportError(self._describe(call, 'connection failed', exc), call), sent=not _never_sent(exc))
-        except requests.exceptions.Timeout as exc:
-            raise _Retryable(AvdTransportError(self._describe(call, 'no answer within %ss' % self.timeout, exc), call), sent=True)
-        except requests.exceptions.RequestException as exc:
-            raise AvdTransportError(self._describe(call, 'request failed', exc), call)
+            data = response.read()
+        except TransportError as exc:
+            raise _Retryable(AvdTransportError(self._describe(call, exc), call), sent=True)
+        return self._decode(call, response.status, data)
 
-    def _decode(self, call, response):
-        status = response.status_code
+    def _send(self, call, method, url, body=None, headers=None):
+        """One HTTP request; failures become AvdTransportError, those worth repeating wrapped in _Retryable."""
+        try:
+            return self.http.request(method, url, body=body, headers=headers)
+        except TlsError as exc:
+            raise AvdTransportError(self._describe(call, exc), call)
+        except TransportError as exc:
+            raise _Retryable(AvdTransportError(self._describe(call, exc), call), sent=exc.sent)
+
+    def _decode(self, call, status, data):
+        text = data.decode('utf-8', 'replace')
         if status >= 500:
             raise _Retryable(AvdTransportError('AVD call %s failed with HTTP status %s' % (call, status), call), sent=True)
         if status >= 400:
-            raise AvdTransportError('AVD call %s failed with HTTP status %s: %s' % (call, status, self._excerpt(response.text)), call)
+            raise AvdTransportError('AVD call %s failed with HTTP status %s: %s' % (call, status, self._excerpt(text)), call)
         try:
-            body = response.json()
+            body = json.loads(text)
         except ValueError:
-            raise AvdTransportError('AVD call %s returned a body that is not JSON: %s' % (call, self._excerpt(response.text)), call)
+            raise AvdTransportError('AVD call %s returned a body that is not JSON: %s' % (call, self._excerpt(text)), call)
         try:
             classify(call, body, status)
         except AvdApiError as exc:
@@ -329,8 +322,8 @@ class AvdClient:
             raise
         return body
 
-    def _describe(self, call, what, exc):
-        return self.redact('AVD call %s to %s: %s: %s' % (call, self.server_url, what, exc))
+    def _describe(self, call, error):
+        return self.redact('AVD call %s to %s: %s' % (call, self.server_url, error))
 
     def _excerpt(self, text, limit=300):
         text = ' '.join((text or '').split())
@@ -352,7 +345,8 @@ class AvdClient:
         def attempt():
             body = MultipartFile(local_path, 'file', filename)
             try:
-                return self._attempt(call, 'POST', url, data=body, headers={'Content-Type': body.content_type})
+                return self._attempt(call, 'POST', url, body=body,
+                                     headers={'Content-Type': body.content_type, 'Content-Length': str(len(body))})
             finally:
                 body.close()
 
@@ -367,8 +361,8 @@ class AvdClient:
         url = self.attachment_url(server_file)
 
         def attempt():
-            response = self._send(call, 'GET', url, stream=True)
-            status = response.status_code
+            response = self._send(call, 'GET', url)
+            status = response.status
             if status < 400:
                 return response
             response.close()
@@ -380,30 +374,19 @@ class AvdClient:
             raise error
 
         response = self._with_retries(call, attempt, False, True, None)
-        return None if response is None else _closing_chunks(response, chunk_size)
+        return None if response is None else self._chunks(call, response, chunk_size)
 
-
-def _closing_chunks(response, chunk_size):
-    try:
-        yield from response.iter_content(chunk_size)
-    finally:
-        response.close()
-
-
-def _never_sent(exc):
-    """True when requests failed before any byte of the request could reach the server."""
-    if isinstance(exc, requests.exceptions.ConnectTimeout):
-        return True
-    reason = exc.args[0] if exc.args else None
-    reason = getattr(reason, 'reason', reason)
-    return type(reason).__name__ in ('NewConnectionError', 'ConnectTimeoutError', 'NameResolutionError')
+    def _chunks(self, call, response, chunk_size):
+        try:
+            yield from response.chunks(chunk_size)
+        except TransportError as exc:
+            raise AvdTransportError(self._describe(call, exc), call)
 
 
 class MultipartFile:
     """A multipart/form-data body with one file part, read from disk chunk by chunk.
 
-    requests sends any object with ``read`` and ``__len__`` as a streamed body with a Content-Length,
-    so memory use does not grow with the file (the vendor's own upload is memory-hungry enough).
+    http.client sends an object with ``read`` block by block, so memory use does not grow with the file.
     """
 
     def __init__(self, path, field, filename):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import traceback
 
-from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
+from ansible.module_utils.basic import AnsibleModule, env_fallback
 
 from ansible_collections.rtcops.conference.plugins.module_utils import _avd_client as avd
 from ansible_collections.rtcops.conference.plugins.module_utils._ensure import MissingForCreate, RecreateNeeded
@@ -38,8 +38,6 @@ class AvdModule(AnsibleModule):
             kwargs['required_one_of'] = list(kwargs.get('required_one_of', [])) + [('token', 'access_key')]
         kwargs['required_together'] = list(kwargs.get('required_together', [])) + [('access_key', 'secret_key')]
         super().__init__(argument_spec=spec, **kwargs)
-        if avd.requests is None:
-            self.fail_json(msg=missing_required_lib('requests'))
         for name in ('server_url',) + tuple(not_blank):
             if self.params.get(name) is not None and not str(self.params[name]).strip():
                 self.fail_json(msg='%s must not be empty' % name)
