@@ -109,6 +109,23 @@ def copy_collection() -> None:
     _run_quiet(['git', 'init', '--quiet', str(dest)])
 
 
+# Versions tests/config.yml allows for modules (>= 3.9) that ansible-core 2.19 still supports on targets.
+MODULE_PYTHONS = ('3.9', '3.10', '3.11', '3.12', '3.13')
+
+
+def _other_module_pythons(controller_version: str) -> list[tuple[str, str]]:
+    """(version, bin dir) of each other module Python version installed under pyenv."""
+    root = Path(os.environ.get('PYENV_ROOT', Path.home() / '.pyenv')) / 'versions'
+    found = []
+    for version in MODULE_PYTHONS:
+        if version == controller_version:
+            continue
+        builds = sorted(root.glob(f'{version}.*/bin/python{version}'))
+        if builds:
+            found.append((version, str(builds[-1].parent)))
+    return found
+
+
 def run_sanity(python: Path, env: dict[str, str] | None = None, echo: bool = True, log=print) -> tuple[int, str]:
     """Run every applicable ansible-test sanity test on a fresh copy of the collection.
 
@@ -150,6 +167,21 @@ def run_sanity(python: Path, env: dict[str, str] | None = None, echo: bool = Tru
                     sys.stdout.flush()
 
         returncode = process.returncode
+
+        # The modules run on the managed host's Python, not only on the controller's: compile and import
+        # them with every other version tests/config.yml allows that this machine has (pyenv's builds).
+        for version, extra_bin in _other_module_pythons(python_version):
+            log(f'ansible-test sanity --test compile --test import --python {version}')
+            extra_env = dict(env, PATH=os.pathsep.join([extra_bin, env['PATH']]))
+            done = subprocess.run([str(Path(bin_dir) / 'ansible-test'), 'sanity', '--local', '--python', version,
+                                   '--test', 'compile', '--test', 'import'],
+                                  cwd=SANITY_COLLECTION, env=extra_env, text=True, stdin=subprocess.DEVNULL,
+                                  stdout=subprocess.PIPE, stderr=subprocess.STDOUT, check=False)
+            lines.append(done.stdout)
+            if echo:
+                sys.stdout.write(done.stdout)
+                sys.stdout.flush()
+            returncode = returncode or done.returncode
 
     output = ''.join(lines)
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import http.client
 import os
+import socket
 import ssl
 from urllib.parse import urlsplit
 
@@ -137,7 +138,7 @@ class Response:
 
 
 def _describe(exc, timeout, what):
-    if isinstance(exc, TimeoutError):
+    if isinstance(exc, (TimeoutError, socket.timeout)):  # distinct classes before Python 3.10
         return 'no answer within %ss' % timeout
     return '%s: %s' % (what, exc or type(exc).__name__)
 
