@@ -237,7 +237,7 @@ class SipAccount(Resource):
         if account_id is None:
             return None
         # Q-AVD-50: reading needs a gateway id although the account id alone identifies the account.
-        gate_id = self.module.params['sip_gate_id'] or (record or {}).get('sip_gate_id') or self.wanted_gate_id or 0
+        gate_id = (record or {}).get('sip_gate_id') or self.wanted_gate_id or 0
         account = self._read(account_id, gate_id)
         if account is None or (given is None and account['number'] != self.number):
             if record is not None:
@@ -323,6 +323,8 @@ def run(module):
         resource.fields['sip_gate_id'] = Field(readable=False, updatable=False)
         resource.create_requires = ('name', 'password')
     params['sip_gate_id'] = gate_id
+    # Without an id or a record of this machine the account cannot be looked up at all.
+    unknown = params['account_id'] is None and resource.ledger.get(LEDGER_KIND, params['number']) is None
     try:
         changed, dummy, after, diff = ensure(resource, params, params['state'], module.check_mode, recreate=params['recreate'])
     except NumberTaken:
@@ -330,7 +332,6 @@ def run(module):
                              '(the API cannot search accounts by number). Set account_id to manage it.' % params['number'])
     if after is not None:
         after.setdefault('sip_gate_id', gate_id)
-    unknown = not resource.verified and params['account_id'] is None and resource.ledger.get(LEDGER_KIND, params['number']) is None
     if unknown and module.check_mode and changed:
         module.warn('SIP account %s: no account_id and no record on this machine, so whether the number already exists '
                     'on the server cannot be checked; it is reported as an account to create.' % params['number'])
