@@ -41,7 +41,7 @@ LINGER_SECONDS = 30
 LINGER_READ_TIMEOUT = 5
 # How often the accept loop checks for stop(); the default 0.5 s would make every stop take that long.
 SHUTDOWN_POLL = 0.02
-SECRET_PARAMS = ("token", "secret_key", "password")
+SECRET_PARAMS = ("token", "secret_key", "password", "client_token")
 FAULT_STATUS = {"http_500": 500, "http_503": 503}
 FAULT_KINDS = ("http_500", "http_503", "ret", "drop_before", "drop_after", "delay")
 
@@ -499,7 +499,7 @@ class Handler(BaseHTTPRequestHandler):
             f"Content-Type: {response.content_type}",
             f"Content-Length: {length}",
         ]
-        lines.extend(f"{name}: {value}" for name, value in headers)
+        lines.extend(f"{name}: {value}" for name, value in (*response.headers, *headers))
         if self.close_connection:
             lines.append("Connection: close")
         elif self.request_version == "HTTP/1.0":

@@ -107,6 +107,7 @@ class Response:
 
     def __init__(self, session, origin, raw):
         self.status = raw.status
+        self.headers = raw.headers
         self._session = session
         self._origin = origin
         self._raw = raw

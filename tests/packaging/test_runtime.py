@@ -7,7 +7,12 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 
-AVD_FRAGMENT = 'rtcops.conference.avd'
+# Each vendor has an action group and a connection doc fragment of the same name; its modules start with it.
+VENDORS = ('avd', 'anyrtc', 'wilddog', 'netless', 'topvdn')
+
+
+def vendor_of(name):
+    return next((vendor for vendor in VENDORS if name.startswith(vendor + '_')), None)
 
 
 def module_docs(path: Path) -> dict:
@@ -24,13 +29,18 @@ def module_docs(path: Path) -> dict:
     return docs
 
 
-def test_avd_action_group_lists_every_avd_module(modules):
-    runtime = yaml.safe_load((ROOT / 'meta' / 'runtime.yml').read_text(encoding='utf-8'))
-    group = set(runtime['action_groups']['avd'])
-    avd_modules = {name for name in modules if name.startswith('avd_')}
+def test_every_module_is_in_its_vendor_action_group(modules):
+    groups = yaml.safe_load((ROOT / 'meta' / 'runtime.yml').read_text(encoding='utf-8'))['action_groups']
+    without_vendor = sorted(name for name in modules if vendor_of(name) is None)
 
-    assert not avd_modules - group, f'avd_ modules missing from action_groups.avd: {sorted(avd_modules - group)}'
-    assert not group - avd_modules, f'action_groups.avd names no avd_ module file: {sorted(group - avd_modules)}'
+    assert not without_vendor, f'modules named after no vendor: {without_vendor}'
+
+    for vendor in sorted({vendor_of(name) for name in modules}):
+        group = set(groups.get(vendor, []))
+        vendor_modules = {name for name in modules if vendor_of(name) == vendor}
+
+        assert not vendor_modules - group, f'missing from action_groups.{vendor}: {sorted(vendor_modules - group)}'
+        assert not group - vendor_modules, f'action_groups.{vendor} names no module file: {sorted(group - vendor_modules)}'
 
 
 def test_modules_are_documented(modules):
@@ -62,7 +72,9 @@ def test_modules_are_documented(modules):
         fragments = documentation.get('extends_documentation_fragment') or []
         fragments = [fragments] if isinstance(fragments, str) else fragments
 
-        if name.startswith('avd_') and AVD_FRAGMENT not in fragments:
-            problems.append(f'{name}: does not extend the {AVD_FRAGMENT} doc fragment')
+        fragment = f'rtcops.conference.{vendor_of(name)}'
+
+        if fragment not in fragments:
+            problems.append(f'{name}: does not extend the {fragment} doc fragment')
 
     assert not problems, 'module documentation problems:\n' + '\n'.join(problems)

@@ -17,7 +17,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Optional, Union
 
-VENDORS = ("avd",)
+VENDORS = ("avd", "topvdn")
 
 
 @dataclass
@@ -34,11 +34,13 @@ class Response:
     """An HTTP response; ``body`` is bytes or an iterable of byte chunks.
 
     ``length`` overrides ``len(body)``: required for an iterable body, and used for HEAD replies without a body.
+    ``headers`` are extra (name, value) pairs, e.g. ``(("Location", url),)`` for a redirect.
     """
     status: int = 200
     body: Union[bytes, Iterable[bytes]] = b""
     content_type: str = "application/json;charset=utf-8"
     length: Optional[int] = None
+    headers: tuple = ()
 
 
 # Error pages as nginx (in front of the documented servers) writes them.

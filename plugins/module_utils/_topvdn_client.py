@@ -1,0 +1,109 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026 rtcops.conference contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Client for the Topvdn (Lingyang cloud) device snapshot API. Private to this collection."""
+
+from __future__ import annotations
+
+import json
+from urllib.parse import quote, urljoin
+
+from ansible_collections.rtcops.conference.plugins.module_utils._avd_client import MultipartFile
+from ansible_collections.rtcops.conference.plugins.module_utils._http import HttpSession, TlsError, TransportError
+from ansible_collections.rtcops.conference.plugins.module_utils._secrets import redact
+
+DEFAULT_API_URL = 'http://api.topvdn.com'  # Q-TV-05: every example uses plain http
+MAX_REDIRECTS = 5
+
+# The status codes the documents list for both calls.
+STATUS_MEANINGS = {
+    400: 'parameter missing or of the wrong type',
+    401: 'client_token verification failed',
+    403: 'no permission for this device',
+    404: 'the device has no cover snapshot',
+    500: 'internal error of the Topvdn server',
+}
+
+
+class TopvdnError(Exception):
+    """A failed call; the text names the call and never holds the token."""
+
+    def __init__(self, message, call=None, status=None):
+        super().__init__(message)
+        self.call = call
+        self.status = status
+
+
+class TopvdnClient:
+
+    def __init__(self, client_token, api_url=DEFAULT_API_URL, validate_certs=True, ca_path=None, timeout=30):
+        self.client_token = client_token
+        self.api_url = api_url.rstrip('/')
+        self.http = HttpSession(validate_certs=validate_certs, ca_path=ca_path, timeout=timeout)
+
+    def redact(self, text):
+        return redact(text, [self.client_token])
+
+    def _url(self, path):
+        # Q-TV-02: the device's token travels as the client_token query parameter.
+        return '%s%s?client_token=%s' % (self.api_url, path, quote(self.client_token, safe=''))
+
+    def _request(self, call, method, url, **kwargs):
+        try:
+            return self.http.request(method, url, **kwargs)
+        except (TlsError, TransportError) as exc:
+            raise TopvdnError(self.redact('Topvdn call %s to %s: %s' % (call, self.api_url, exc)), call)
+
+    def _fail(self, call, response):
+        status = response.status
+        try:
+            body = response.read().decode('utf-8', 'replace')
+        except TransportError:
+            body = ''
+        text = 'Topvdn call %s failed with HTTP status %s' % (call, status)
+        if status in STATUS_MEANINGS:
+            text += ' (%s)' % STATUS_MEANINGS[status]
+        excerpt = ' '.join(body.split())[:300]
+        if excerpt:
+            text += ': %s' % excerpt
+        return TopvdnError(self.redact(text), call, status)
+
+    def cover(self, client_id):
+        """The response carrying the device's cover image, or None when the device has none (404).
+
+        Q-TV-03: the server may send the request on ("jump") to the streaming service or to the region that
+        holds the latest recording snapshot; redirects are followed.
+        """
+        call = 'GET /v2/snapshots/<client_id>/cover'
+        url = self._url('/v2/snapshots/%s/cover' % client_id)
+        for dummy in range(MAX_REDIRECTS + 1):
+            response = self._request(call, 'GET', url, headers={'Cache-Control': 'no-cache'})
+            if response.status in (301, 302, 303, 307, 308) and response.headers.get('Location'):
+                response.read()
+                url = urljoin(url, response.headers['Location'])
+                continue
+            if response.status == 404:
+                response.read()
+                return None
+            if response.status != 200:
+                raise self._fail(call, response)
+            return response
+        raise TopvdnError('Topvdn call %s was redirected more than %d times' % (call, MAX_REDIRECTS), call)
+
+    def upload_cover(self, client_id, path, filename):
+        """POST an image as the device's cover; returns the request_id the server answers with."""
+        call = 'POST /v2/devices/<client_id>/snapshots'
+        body = MultipartFile(path, 'file', filename)
+        try:
+            response = self._request(call, 'POST', self._url('/v2/devices/%s/snapshots' % client_id), body=body,
+                                     headers={'Content-Type': body.content_type, 'Content-Length': str(len(body))})
+        finally:
+            body.close()
+        if response.status != 200:
+            raise self._fail(call, response)
+        try:
+            answer = json.loads(response.read().decode('utf-8'))
+        except (TransportError, ValueError) as exc:
+            raise TopvdnError(self.redact('Topvdn call %s returned an unreadable answer: %s' % (call, exc)), call)
+        return answer.get('request_id') if isinstance(answer, dict) else None

@@ -1,0 +1,45 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026 rtcops.conference contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""AnsibleModule for Topvdn modules: the options of the ``rtcops.conference.topvdn`` doc fragment. Private."""
+
+from __future__ import annotations
+
+from ansible.module_utils.basic import AnsibleModule, env_fallback
+
+from ansible_collections.rtcops.conference.plugins.module_utils._topvdn_client import DEFAULT_API_URL, TopvdnClient, TopvdnError
+
+# Keep in sync with plugins/doc_fragments/topvdn.py.
+CONNECTION_SPEC = dict(
+    client_id=dict(type='int', required=True),
+    client_token=dict(type='str', required=True, no_log=True, fallback=(env_fallback, ['TOPVDN_CLIENT_TOKEN'])),
+    api_url=dict(type='str', default=DEFAULT_API_URL, fallback=(env_fallback, ['TOPVDN_API_URL'])),
+    validate_certs=dict(type='bool', default=True, fallback=(env_fallback, ['TOPVDN_VALIDATE_CERTS'])),
+    ca_path=dict(type='path', fallback=(env_fallback, ['TOPVDN_CA_PATH'])),
+    timeout=dict(type='int', default=30),
+)
+
+
+class TopvdnModule(AnsibleModule):
+
+    def __init__(self, argument_spec, **kwargs):
+        spec = dict(CONNECTION_SPEC)
+        spec.update(argument_spec)
+        super().__init__(argument_spec=spec, **kwargs)
+        p = self.params
+        if not p['api_url'].startswith(('http://', 'https://')):
+            self.fail_json(msg='api_url must start with http:// or https://, got %s' % p['api_url'])
+        if p['timeout'] <= 0:
+            self.fail_json(msg='timeout must be a positive number of seconds, got %s' % p['timeout'])
+        if p['client_id'] < 0:
+            self.fail_json(msg='client_id must not be negative, got %s' % p['client_id'])
+        if not p['client_token'].strip():
+            self.fail_json(msg='client_token must not be empty')
+        self.client = TopvdnClient(p['client_token'], p['api_url'], p['validate_certs'], p['ca_path'], p['timeout'])
+
+    def run(self, main):
+        try:
+            return main()
+        except TopvdnError as exc:
+            self.fail_json(msg=str(exc), call=exc.call, status=exc.status)

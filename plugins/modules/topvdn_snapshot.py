@@ -1,0 +1,160 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026 rtcops.conference contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r'''
+module: topvdn_snapshot
+short_description: Download the cover snapshot of a Topvdn device to the controller
+version_added: 0.1.0
+description:
+  - Downloads the cover image of a device from the Topvdn (Lingyang cloud) API into O(dest) on the controller.
+  - The server picks the image (and may redirect the request to another service, which is followed) - the latest
+    image of the stream the device is pushing, else its latest recording snapshot, else the cover uploaded with
+    M(rtcops.conference.topvdn_snapshot_upload).
+  - The file is streamed to disk and checked by SHA-256; it lands in O(dest) complete or not at all. When O(dest)
+    already holds the same image the task reports no change.
+  - A device without any cover image (HTTP 404) is not an error; RV(found) is then V(false).
+  - This is an action plugin with a module of the same name; the module downloads on the host the task runs on,
+    the action moves the file to the controller.
+author:
+  - rtcops developers (@rtcops)
+options:
+  dest:
+    description:
+      - Directory on the controller that receives the image. Created if missing.
+    type: path
+    required: true
+  filename:
+    description:
+      - Name of the file in O(dest).
+      - Defaults to C(<client_id>-cover.jpg), or C(.png) when the server says the image is a PNG.
+    type: str
+extends_documentation_fragment:
+  - rtcops.conference.topvdn
+  - rtcops.conference.attributes
+attributes:
+  check_mode:
+    support: full
+    details: The image is read (reading changes nothing on the server) and compared, but O(dest) is not written.
+  diff_mode:
+    support: full
+    details: Shows the SHA-256 of the file in O(dest) before and after.
+  action:
+    description: Runs as an action plugin on the controller together with a module of the same name.
+    support: full
+seealso:
+  - module: rtcops.conference.topvdn_snapshot_upload
+'''
+
+EXAMPLES = r'''
+- name: Keep today's cover of every camera
+  rtcops.conference.topvdn_snapshot:
+    client_id: "{{ item.id }}"
+    client_token: "{{ item.token }}"
+    dest: "archive/{{ ansible_date_time.date | default('today') }}"
+  loop: "{{ cameras }}"
+  loop_control:
+    label: "{{ item.id }}"
+  no_log: true  # the loop items carry the device tokens
+  register: covers
+
+- name: One camera, with the token from the environment (TOPVDN_CLIENT_TOKEN)
+  rtcops.conference.topvdn_snapshot:
+    client_id: 10000415
+    dest: archive/
+  register: cover
+
+- name: Where it is
+  ansible.builtin.debug:
+    msg: "{{ cover.files[0].path }} ({{ cover.files[0].sha256 }})"
+  when: cover.found
+'''
+
+RETURN = r'''
+found:
+  description: Whether the device has a cover image (false on HTTP 404).
+  returned: always
+  type: bool
+  sample: true
+files:
+  description: The downloaded image; empty when RV(found) is false.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    name:
+      description: File name in RV(dest).
+      type: str
+      sample: 10000415-cover.jpg
+    path:
+      description: Path of the file on the controller.
+      type: str
+      sample: /srv/archive/10000415-cover.jpg
+    sha256:
+      description: SHA-256 of the image.
+      type: str
+      sample: 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08
+    size:
+      description: Size in bytes.
+      type: int
+      sample: 48213
+    content_type:
+      description: Content type the server gave; the documents do not state one.
+      type: str
+      sample: image/jpeg
+    changed:
+      description: Whether this file in RV(dest) was (or in check mode would be) written.
+      type: bool
+      sample: true
+dest:
+  description: The directory on the controller, as an absolute path.
+  returned: success
+  type: str
+  sample: /srv/archive
+'''
+
+from ansible_collections.rtcops.conference.plugins.module_utils._download import save_stream
+from ansible_collections.rtcops.conference.plugins.module_utils._topvdn_client import TopvdnError
+from ansible_collections.rtcops.conference.plugins.module_utils._http import TransportError
+from ansible_collections.rtcops.conference.plugins.module_utils._topvdn_module import TopvdnModule
+
+CHUNK = 1024 * 1024
+
+
+def chunks(module, response):
+    try:
+        yield from response.chunks(CHUNK)
+    except TransportError as exc:
+        raise TopvdnError(module.client.redact('Topvdn cover download failed: %s' % exc))
+
+
+def run(module):
+    params = module.params
+    response = module.client.cover(params['client_id'])
+    if response is None:
+        module.exit_json(changed=False, found=False, files=[])
+    content_type = (response.headers.get('Content-Type') or '').split(';')[0].strip()
+    name = params['filename'] or '%s-cover.%s' % (params['client_id'], 'png' if content_type == 'image/png' else 'jpg')
+    try:
+        path, sha256, size = save_stream(chunks(module, response), params['dest'], name)
+    except ValueError:
+        module.fail_json(msg='filename must be a plain file name, got %s' % params['filename'])
+    module.exit_json(changed=False, found=True, files=[dict(name=name, path=path, sha256=sha256, size=size, content_type=content_type)])
+
+
+def main():
+    module = TopvdnModule(
+        argument_spec=dict(
+            dest=dict(type='path', required=True),
+            filename=dict(type='str'),
+        ),
+        supports_check_mode=True,
+    )
+    module.run(lambda: run(module))
+
+
+if __name__ == '__main__':
+    main()
