@@ -181,14 +181,18 @@ class Request:  # pylint: disable=too-many-instance-attributes
 
 
 class Router:
-    """Maps (method, path) to (route, target, path arguments); ``{name}`` path segments are placeholders."""
+    """Maps (method, path) to (route, target, path arguments).
+
+    ``{name}`` is a placeholder for one path segment, ``{name*}`` (last) for the rest of the path, slashes included.
+    """
 
     def __init__(self):
         self._routes = []
 
     def add(self, route, target):
         """Register ``route``; ``target`` is passed to its handler."""
-        pattern = re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>[^/]+)", re.escape(route.path))
+        pattern = re.sub(r"\\\{(\w+)\\\*\\\}", r"(?P<\1>.+)", re.escape(route.path))
+        pattern = re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>[^/]+)", pattern)
         self._routes.append((re.compile(f"^{pattern}$"), route, target))
 
     def match(self, method, path):

@@ -80,8 +80,9 @@ class DownloadAction(ActionBase):
                 if changed and not self._task.check_mode:
                     self._store(produced['path'], local_path, produced['sha256'])
                 files.append(dict(produced, path=local_path, changed=changed))
-            result.update(files=files, dest=dest, changed=any(f['changed'] for f in files),
-                          diff={'before': before, 'after': after})
+            # A module may report a change of its own, for example the screenshots check mode would take.
+            changed = bool(module_result.get('changed')) or any(f['changed'] for f in files)
+            result.update(files=files, dest=dest, changed=changed, diff={'before': before, 'after': after})
         except AnsibleActionFail as exc:
             result.update(failed=True, msg=str(exc))
         finally:

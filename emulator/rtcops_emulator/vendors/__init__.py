@@ -17,12 +17,12 @@ import json
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Optional, Union
 
-VENDORS = ("avd", "topvdn")
+VENDORS = ("avd", "topvdn", "netless")
 
 
 @dataclass
 class Route:
-    """One endpoint: methods, path (``{name}`` segments are placeholders), handler and vendor options."""
+    """One endpoint: methods, path (``{name}`` segment / ``{name*}`` rest-of-path placeholders), handler and vendor options."""
     methods: tuple
     path: str
     handler: Callable

@@ -1,0 +1,213 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026 rtcops.conference contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r'''
+module: netless_screenshot
+short_description: Take screenshots of a Netless whiteboard room and download them to the controller
+version_added: 0.1.0
+description:
+  - Asks the Netless (Agora interactive whiteboard) service for PNG screenshots of one scene or of every scene of
+    a scene directory, then downloads them into O(dest) on the controller.
+  - The service stores the screenshots in the third-party cloud storage configured for the team (Alibaba OSS,
+    Qiniu or AWS, set up in the Agora console); the files are downloaded from the URLs it returns, without the
+    API token.
+  - Files are streamed to disk and checked by SHA-256; a file lands in O(dest) complete or not at all. A
+    screenshot identical to the file already in O(dest) leaves it alone, and the task then reports no change.
+  - This is an action plugin with a module of the same name; the module calls the API and downloads on the host
+    the task runs on, the action moves the files to the controller.
+author:
+  - rtcops developers (@rtcops)
+options:
+  room_uuid:
+    description:
+      - UUID of the whiteboard room.
+    type: str
+    required: true
+  scenes:
+    description:
+      - V(single) captures one scene (O(path), by default the C(/init) scene).
+      - V(all) captures every scene of the scene directory O(path), by default the directory the room is showing.
+    type: str
+    choices: [single, all]
+    default: single
+  path:
+    description:
+      - Scene (with O(scenes=single)) or scene directory (with O(scenes=all)); starts with C(/).
+    type: str
+  width:
+    description:
+      - Width of the screenshots in pixels.
+    type: int
+    required: true
+  height:
+    description:
+      - Height of the screenshots in pixels.
+    type: int
+    required: true
+  dest:
+    description:
+      - Directory on the controller that receives the screenshots. Created if missing.
+      - Each file is named after the last part of its storage key (for example C(cover.png)); when two keys end
+        the same, the whole key is used, with C(/) replaced by C(_).
+    type: path
+    required: true
+extends_documentation_fragment:
+  - rtcops.conference.netless
+  - rtcops.conference.attributes
+attributes:
+  check_mode:
+    support: full
+    details:
+      - Taking a screenshot writes to the team's storage, so check mode sends nothing and reports the change a
+        run would make, always one, since the screenshots cannot be known beforehand.
+  diff_mode:
+    support: full
+    details: Shows the SHA-256 of each file in O(dest) before and after.
+  action:
+    description: Runs as an action plugin on the controller together with a module of the same name.
+    support: full
+'''
+
+EXAMPLES = r'''
+- name: Archive every page of the lesson's slides
+  rtcops.conference.netless_screenshot:
+    room_uuid: faed3130727911ebaea37759ee91947c
+    token: "{{ vault_netless_sdk_token }}"
+    scenes: all
+    path: /lesson-12
+    width: 1280
+    height: 720
+    dest: archive/lesson-12/
+  register: pages
+
+- name: The cover page only, from the US data centre, token in NETLESS_TOKEN
+  rtcops.conference.netless_screenshot:
+    room_uuid: faed3130727911ebaea37759ee91947c
+    region: us-sv
+    width: 640
+    height: 480
+    dest: archive/covers/
+'''
+
+RETURN = r'''
+files:
+  description: The screenshots, in the order the service returned them; empty in check mode.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    name:
+      description: File name in RV(dest).
+      type: str
+      sample: cover.png
+    path:
+      description: Path of the file on the controller.
+      type: str
+      sample: /srv/archive/lesson-12/cover.png
+    sha256:
+      description: SHA-256 of the screenshot.
+      type: str
+      sample: 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08
+    size:
+      description: Size in bytes.
+      type: int
+      sample: 20931
+    url:
+      description: URL of the screenshot in the team's storage.
+      type: str
+      sample: https://docs-test.oss-cn-hangzhou.aliyuncs.com/room_cover/2811/faed31/lesson-12/cover.png
+    key:
+      description: Object key of the screenshot in the storage.
+      type: str
+      sample: room_cover/2811/faed31/lesson-12/cover.png
+    bucket:
+      description: Storage bucket.
+      type: str
+      sample: docs-test
+    storage_region:
+      description: Region of the storage (the answer's C(region)), not the data centre of O(region).
+      type: str
+      sample: oss-cn-hangzhou
+    changed:
+      description: Whether this file in RV(dest) was written.
+      type: bool
+      sample: true
+dest:
+  description: The directory on the controller, as an absolute path.
+  returned: success
+  type: str
+  sample: /srv/archive/lesson-12
+'''
+
+import os
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.rtcops.conference.plugins.module_utils._download import save_stream
+from ansible_collections.rtcops.conference.plugins.module_utils._http import TransportError
+from ansible_collections.rtcops.conference.plugins.module_utils._netless_client import CONNECTION_SPEC, NetlessClient, NetlessError
+
+CHUNK = 1024 * 1024
+
+
+def file_names(shots):
+    names = [os.path.basename(shot.get('key') or shot['url'].split('?')[0]) or 'screenshot.png' for shot in shots]
+    if len(set(names)) < len(names):
+        names = [(shot.get('key') or shot['url'].split('?')[0]).strip('/').replace('/', '_') for shot in shots]
+    return names
+
+
+def chunks(client, response):
+    try:
+        yield from response.chunks(CHUNK)
+    except TransportError as exc:
+        raise NetlessError(client.redact('downloading a screenshot failed: %s' % exc))
+
+
+def run(module, client):
+    p = module.params
+    if module.check_mode:
+        module.exit_json(changed=True, files=[], msg='screenshots would be taken and downloaded')
+    shots = client.screenshots(p['room_uuid'], p['width'], p['height'], p['path'], whole_directory=p['scenes'] == 'all')
+    files = []
+    for shot, name in zip(shots, file_names(shots)):
+        path, sha256, size = save_stream(chunks(client, client.download(shot['url'])), p['dest'], name)
+        files.append(dict(name=name, path=path, sha256=sha256, size=size, url=shot['url'], key=shot.get('key'),
+                          bucket=shot.get('bucket'), storage_region=shot.get('region')))
+    module.exit_json(changed=False, files=files)
+
+
+def main():
+    spec = dict(CONNECTION_SPEC)
+    spec.update(
+        room_uuid=dict(type='str', required=True),
+        scenes=dict(type='str', default='single', choices=['single', 'all']),
+        path=dict(type='str'),
+        width=dict(type='int', required=True),
+        height=dict(type='int', required=True),
+        dest=dict(type='path', required=True),
+    )
+    module = AnsibleModule(argument_spec=spec, supports_check_mode=True)
+    p = module.params
+    for name in ('width', 'height'):
+        if p[name] <= 0:
+            module.fail_json(msg='%s must be a positive number of pixels, got %s' % (name, p[name]))
+    if p['path'] is not None and not p['path'].startswith('/'):
+        module.fail_json(msg='path must start with /, got %s' % p['path'])
+    if not p['room_uuid'].strip():
+        module.fail_json(msg='room_uuid must not be empty')
+    if not p['api_url'].startswith(('http://', 'https://')):
+        module.fail_json(msg='api_url must start with http:// or https://, got %s' % p['api_url'])
+    client = NetlessClient(p['token'], p['region'], p['api_url'], p['validate_certs'], p['ca_path'], p['timeout'])
+    try:
+        run(module, client)
+    except NetlessError as exc:
+        module.fail_json(msg=str(exc), call=exc.call, status=exc.status)
+
+
+if __name__ == '__main__':
+    main()
