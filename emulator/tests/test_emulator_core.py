@@ -114,7 +114,7 @@ def test_state_shape(client):
     client.api("/sip/account/create", name="a", password="p", number="8001", sip_gate_id="1")
     client.api("/app/apply_file_permit", licence_cert="c")
     state = client.control("GET", "/state").json()
-    assert set(state) == {"avd", "topvdn", "netless"}
+    assert set(state) == {"avd", "topvdn", "netless", "wilddog"}
     avd = state["avd"]
     assert avd["rooms"] == {"1": {"user_id": "16", "topic": "t", "enable_auto_cloud_recording": False, "enable_voice_activated": False,
                                   "enable_auto_avc": False, "resolution": None, "enable_transcode_video": None}}
@@ -135,7 +135,8 @@ def test_reset(client):
     upload = requests.post(client.emulator.url + "/uploadfile", files={"file": ("a.png", b"x")}, timeout=5).json()
     client.control("POST", "/faults", {"path": "/sdkapi/v2/room/list", "kind": "http_500"})
     assert client.control("POST", "/reset").json() == {"ok": True}
-    assert client.state() == {"rooms": {}, "meetings": {}, "sip_gates": [], "sip_accounts": [], "file_permits": [], "uploads": [], "tokens_issued": 0}
+    assert client.state() == {"rooms": {}, "meetings": {}, "sip_gates": [], "sip_accounts": [], "file_permits": [], "uploads": [], "tokens_issued": 0,
+                              "recordings": []}
     assert client.control("GET", "/requests").json() == []
     assert client.control("GET", "/faults").json() == {"faults": []}
     assert client.api("/room/list", token=old_token) == {"ret": 40003, "msg": "access token check invalid"}

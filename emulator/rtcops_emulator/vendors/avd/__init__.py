@@ -10,9 +10,9 @@ import time
 from typing import NoReturn
 
 from .. import Response, collect, json_response
-from . import app, rooms, sip, upload
+from . import app, recordings, rooms, sip, upload
 
-GROUPS = (app, rooms, sip, upload)
+GROUPS = (app, rooms, sip, upload, recordings)
 
 # Appendix A ("SDK对应错误码"): the "returned text" of every documented code. Handlers use the wording of the
 # endpoint's own example where it differs (Q-AVD-45); this table supplies the text of injected errors.

@@ -3,6 +3,7 @@ import secrets
 import time
 
 from .. import control_route, json_response, route
+from . import recording_store
 
 # rooms: room_id -> stored settings; meetings: room_id -> meeting in progress.
 STATE = {"rooms": {}, "meetings": {}}
@@ -66,6 +67,7 @@ def delete(call):
     if call.state["rooms"].pop(room_id, None) is None:
         call.fail(40004, "no such room_id")
     call.state["meetings"].pop(room_id, None)
+    recording_store.stop_room(call.state, call.vendor.data_dir, room_id)
     return call.ok()
 
 
@@ -86,9 +88,11 @@ def read(call):
 
 @route("GET|POST", "/sdkapi/v2/room/close", envelope="code")
 def close(call):
-    """3.5: end the meeting in progress; everyone leaves."""
-    if call.state["meetings"].pop(call.require("room_id"), None) is None:
+    """3.5: end the meeting in progress; everyone leaves, "including devices and recordings"."""
+    room_id = call.require("room_id")
+    if call.state["meetings"].pop(room_id, None) is None:
         call.fail(41005, "Internal server error:room not found or opened")
+    recording_store.stop_room(call.state, call.vendor.data_dir, room_id)
     return call.ok()
 
 

@@ -12,6 +12,7 @@ import tempfile
 from urllib.parse import quote
 
 from .. import Response, html_page, route
+from . import recording_store
 
 # uploads: server path -> {"size", "sha256"}; the bytes are under <data dir>/avd/files/<server path>.
 STATE = {"uploads": {}}
@@ -185,9 +186,12 @@ def _store(call, received):
 
 @route("GET|HEAD", "/attachment", auth=False)
 def attachment(call):
-    """Download links returned by /uploadfile."""
+    """Download links returned by /uploadfile and by the recording endpoints."""
     server_path = call.param("file", "")
-    entry = call.state["uploads"].get(posixpath.normpath(server_path)) if server_path.startswith("/") else None
+    entry = None
+    if server_path.startswith("/"):
+        # Uploaded files, then the files of finished recordings (recordings.py).
+        entry = call.state["uploads"].get(posixpath.normpath(server_path)) or recording_store.served_file(call.state, posixpath.normpath(server_path))
     if entry is None:
         return html_page(404)
     if call.request.method == "HEAD":

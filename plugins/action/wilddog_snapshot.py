@@ -1,0 +1,13 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026 rtcops.conference contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+from ansible_collections.rtcops.conference.plugins.plugin_utils._download_action import DownloadAction
+
+
+class ActionModule(DownloadAction):
+    """Takes a room snapshot (module wilddog_snapshot) and brings the images into ``dest`` on the controller."""
+
+    module_name = 'rtcops.conference.wilddog_snapshot'

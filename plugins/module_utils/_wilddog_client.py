@@ -1,0 +1,94 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026 rtcops.conference contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Client for the Wilddog cloud snapshot API. Private to this collection."""
+
+from __future__ import annotations
+
+import json
+from urllib.parse import urlencode
+
+from ansible.module_utils.basic import env_fallback
+
+from ansible_collections.rtcops.conference.plugins.module_utils._http import HttpSession, TlsError, TransportError
+from ansible_collections.rtcops.conference.plugins.module_utils._secrets import redact
+
+DEFAULT_API_URL = 'https://bt-sh-api.wilddog.com'
+RATE_LIMITED = 41205
+# Q-WD-03: three codes share the name "Server internal error"; all three are worth another try.
+SERVER_ERRORS = frozenset((41200, 41206, 41207))
+CODE_MEANINGS = {
+    41200: 'server internal error',
+    41201: 'invalid parameter',
+    41202: 'invalid token (an adminToken is needed)',
+    41203: 'the room does not exist',
+    41204: 'no video stream in the room',
+    41205: 'frequency exceeded: one request per 30 seconds',
+    41206: 'server internal error',
+    41207: 'server internal error',
+}
+
+# Keep in sync with plugins/doc_fragments/wilddog.py.
+CONNECTION_SPEC = dict(
+    app_id=dict(type='str', required=True, fallback=(env_fallback, ['WILDDOG_APP_ID'])),
+    token=dict(type='str', required=True, no_log=True, fallback=(env_fallback, ['WILDDOG_TOKEN'])),
+    api_url=dict(type='str', default=DEFAULT_API_URL, fallback=(env_fallback, ['WILDDOG_API_URL'])),
+    validate_certs=dict(type='bool', default=True, fallback=(env_fallback, ['WILDDOG_VALIDATE_CERTS'])),
+    ca_path=dict(type='path', fallback=(env_fallback, ['WILDDOG_CA_PATH'])),
+    timeout=dict(type='int', default=30),
+)
+
+
+class WilddogError(Exception):
+
+    def __init__(self, message, code=None):
+        super().__init__(message)
+        self.code = code
+
+
+class WilddogClient:
+
+    def __init__(self, app_id, token, api_url=DEFAULT_API_URL, validate_certs=True, ca_path=None, timeout=30):
+        self.app_id = app_id
+        self.token = token
+        self.api_url = api_url.rstrip('/')
+        self.http = HttpSession(validate_certs=validate_certs, ca_path=ca_path, timeout=timeout)
+
+    def redact(self, text):
+        return redact(text, [self.token])
+
+    def _get(self, what, url):
+        try:
+            return self.http.request('GET', url)
+        except (TlsError, TransportError) as exc:
+            raise WilddogError(self.redact('Wilddog %s: %s' % (what, exc)))
+
+    def snapshot(self, room_id):
+        """Ask for a snapshot of every video of the room; return the image URLs (Q-WD-04: decided by ``code``)."""
+        query = urlencode({'appId': self.app_id, 'roomId': room_id, 'token': self.token})
+        response = self._get('call GET /v2/snapshot', '%s/v2/snapshot?%s' % (self.api_url, query))
+        try:
+            text = response.read().decode('utf-8', 'replace')
+            answer = json.loads(text)
+        except (TransportError, ValueError) as exc:
+            raise WilddogError(self.redact('Wilddog call GET /v2/snapshot returned an unreadable answer (HTTP %s): %s'
+                                           % (response.status, exc)))
+        if not isinstance(answer, dict) or 'code' not in answer:
+            raise WilddogError('Wilddog call GET /v2/snapshot answered without a code (HTTP %s)' % response.status)
+        code = answer['code']
+        if code != 0:
+            meaning = CODE_MEANINGS.get(code)
+            raise WilddogError(self.redact('Wilddog call GET /v2/snapshot failed with code %s%s: %s'
+                                           % (code, ' (%s)' % meaning if meaning else '', answer.get('message'))), code)
+        return list(answer.get('url') or [])  # Q-WD-04: tolerate a missing url list
+
+    def image(self, url):
+        """The response carrying the image, or None while it does not exist yet (Q-WD-02)."""
+        response = self._get('download of %s' % url, url)
+        if response.status == 200:
+            return response
+        response.read()
+        if response.status in (403, 404):
+            return None
+        raise WilddogError(self.redact('Wilddog download of %s failed with HTTP status %s' % (url, response.status)))

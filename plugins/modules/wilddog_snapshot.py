@@ -1,0 +1,215 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026 rtcops.conference contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r'''
+module: wilddog_snapshot
+short_description: Snapshot every video of a Wilddog room and download the images to the controller
+version_added: 0.1.0
+description:
+  - Asks the Wilddog cloud for a snapshot of every video in a room (one JPEG per video), waits until the images
+    exist and downloads them into O(dest) on the controller.
+  - B(Rate limit.) The API allows one request every 30 seconds. When the server answers that the limit is
+    exceeded (41205), or with one of its internal errors, the module waits O(rate_limit_window) seconds and asks
+    again, as long as O(wait_timeout) allows; it never asks faster.
+  - B(Asynchronous images.) The server returns the URLs before the images exist; the module polls each URL every
+    O(poll_interval) seconds until it can be downloaded, within the same O(wait_timeout).
+  - Each snapshot is a new set of images with new names (the name holds the time of the request), so every run
+    that takes one reports a change. The server keeps the images for 15 days.
+  - This is an action plugin with a module of the same name; the module calls the API and downloads on the host
+    the task runs on, the action moves the files to the controller.
+author:
+  - rtcops developers (@rtcops)
+options:
+  room_id:
+    description:
+      - Room of the multi-party video call.
+    type: str
+    required: true
+  dest:
+    description:
+      - Directory on the controller that receives the images, named as the server names them
+        (C(roomId@appId_streamId_timestamp.jpg)). Created if missing.
+    type: path
+    required: true
+  wait_timeout:
+    description:
+      - Seconds the task may spend in all on waiting for the rate limit and for the images.
+    type: int
+    default: 120
+  poll_interval:
+    description:
+      - Seconds between two attempts to download an image that does not exist yet.
+    type: int
+    default: 2
+  rate_limit_window:
+    description:
+      - Seconds to wait before asking again after the server refused a request for its rate.
+      - The documents allow one request every 30 seconds; lower it only for a server that allows more (such as
+        this collection's emulator).
+    type: int
+    default: 30
+extends_documentation_fragment:
+  - rtcops.conference.wilddog
+  - rtcops.conference.attributes
+attributes:
+  check_mode:
+    support: full
+    details:
+      - A snapshot creates images on the server and uses the rate limit, so check mode sends nothing and reports
+        the change a run would make.
+  diff_mode:
+    support: full
+    details: Shows the SHA-256 of each new file in O(dest).
+  action:
+    description: Runs as an action plugin on the controller together with a module of the same name.
+    support: full
+'''
+
+EXAMPLES = r'''
+- name: Spot-check every live room
+  rtcops.conference.wilddog_snapshot:
+    app_id: "{{ wilddog_app }}"
+    token: "{{ vault_wilddog_admin_token }}"
+    room_id: "{{ item }}"
+    dest: "archive/{{ item }}/"
+    wait_timeout: 300
+  loop: "{{ live_rooms }}"
+  register: snapshots
+
+- name: List the images
+  ansible.builtin.debug:
+    msg: "{{ snapshots.results | map(attribute='files') | flatten | map(attribute='path') | list }}"
+'''
+
+RETURN = r'''
+files:
+  description: The downloaded images, one per video of the room; empty in check mode.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    name:
+      description: File name in RV(dest).
+      type: str
+      sample: 112233@wildrtc_172007562460416770_1512992803316.jpg
+    path:
+      description: Path of the file on the controller.
+      type: str
+      sample: /srv/archive/112233/112233@wildrtc_172007562460416770_1512992803316.jpg
+    sha256:
+      description: SHA-256 of the image.
+      type: str
+      sample: 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08
+    size:
+      description: Size in bytes.
+      type: int
+      sample: 30419
+    url:
+      description: Where the server offers the image (for 15 days).
+      type: str
+      sample: http://bt-sh-download.wdstatic.cn/snapshot/20171211/wildrtc/112233@wildrtc_172007562460416770_1512992803316.jpg
+    changed:
+      description: Whether this file in RV(dest) was written.
+      type: bool
+      sample: true
+rate_limit_waits:
+  description: How many times the module waited for the rate limit.
+  returned: success
+  type: int
+  sample: 0
+dest:
+  description: The directory on the controller, as an absolute path.
+  returned: success
+  type: str
+  sample: /srv/archive/112233
+'''
+
+import os
+import time
+from urllib.parse import unquote, urlsplit
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.rtcops.conference.plugins.module_utils._download import save_stream
+from ansible_collections.rtcops.conference.plugins.module_utils._http import TransportError
+from ansible_collections.rtcops.conference.plugins.module_utils._wilddog_client import (
+    CONNECTION_SPEC, RATE_LIMITED, SERVER_ERRORS, WilddogClient, WilddogError,
+)
+
+CHUNK = 1024 * 1024
+
+
+def take_snapshot(client, room_id, deadline, window):
+    """The image URLs, asking again after the rate limit's window while the deadline allows."""
+    waits = 0
+    while True:
+        try:
+            return client.snapshot(room_id), waits
+        except WilddogError as exc:
+            if exc.code != RATE_LIMITED and exc.code not in SERVER_ERRORS:
+                raise
+            if time.monotonic() + window > deadline:
+                raise WilddogError('%s; asking again after %s s would pass wait_timeout' % (exc, window), exc.code)
+            waits += 1
+            time.sleep(window)
+
+
+def download_when_ready(client, url, directory, deadline, interval):
+    while True:
+        response = client.image(url)
+        if response is not None:
+            name = unquote(os.path.basename(urlsplit(url).path)) or 'snapshot.jpg'
+            try:
+                return save_stream(response.chunks(CHUNK), directory, name)
+            except TransportError as exc:
+                raise WilddogError(client.redact('Wilddog download of %s failed: %s' % (url, exc)))
+        if time.monotonic() + interval > deadline:
+            raise WilddogError('Wilddog image %s did not appear within wait_timeout' % url)
+        time.sleep(interval)
+
+
+def run(module, client):
+    p = module.params
+    if module.check_mode:
+        module.exit_json(changed=True, files=[], msg='a snapshot would be taken and its images downloaded')
+    deadline = time.monotonic() + p['wait_timeout']
+    urls, waits = take_snapshot(client, p['room_id'], deadline, p['rate_limit_window'])
+    files = []
+    for url in urls:
+        path, sha256, size = download_when_ready(client, url, p['dest'], deadline, p['poll_interval'])
+        files.append(dict(name=os.path.basename(path), path=path, sha256=sha256, size=size, url=url))
+    module.exit_json(changed=bool(files), files=files, rate_limit_waits=waits)
+
+
+def main():
+    spec = dict(CONNECTION_SPEC)
+    spec.update(
+        room_id=dict(type='str', required=True),
+        dest=dict(type='path', required=True),
+        wait_timeout=dict(type='int', default=120),
+        poll_interval=dict(type='int', default=2),
+        rate_limit_window=dict(type='int', default=30),
+    )
+    module = AnsibleModule(argument_spec=spec, supports_check_mode=True)
+    p = module.params
+    for name in ('wait_timeout', 'poll_interval', 'rate_limit_window', 'timeout'):
+        if p[name] <= 0:
+            module.fail_json(msg='%s must be a positive number of seconds, got %s' % (name, p[name]))
+    for name in ('room_id', 'app_id', 'token'):
+        if not p[name].strip():
+            module.fail_json(msg='%s must not be empty' % name)
+    if not p['api_url'].startswith(('http://', 'https://')):
+        module.fail_json(msg='api_url must start with http:// or https://, got %s' % p['api_url'])
+    client = WilddogClient(p['app_id'], p['token'], p['api_url'], p['validate_certs'], p['ca_path'], p['timeout'])
+    try:
+        run(module, client)
+    except WilddogError as exc:
+        module.fail_json(msg=str(exc), code=exc.code)
+
+
+if __name__ == '__main__':
+    main()
