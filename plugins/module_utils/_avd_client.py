@@ -357,8 +357,11 @@ class AvdClient:
 
     def attachment_chunks(self, server_file, chunk_size=1024 * 1024):
         """Yield the bytes of a server file, or return None when it does not exist."""
+        return self.download_chunks(self.attachment_url(server_file), chunk_size)
+
+    def download_chunks(self, url, chunk_size=1024 * 1024):
+        """Yield the bytes behind a download URL the server gave (kept as given, Q-AVD-12), or None on 404."""
         call = '/attachment'
-        url = self.attachment_url(server_file)
 
         def attempt():
             response = self._send(call, 'GET', url)

@@ -25,6 +25,7 @@ class DownloadAction(ActionBase):
 
     TRANSFERS_FILES = False
     module_name = None  # the FQCN of the module of the same name
+    dest_required = True  # False: without dest the module runs as it is and nothing is downloaded
 
     def _destination(self):
         dest = self._task.args.get('dest')
@@ -56,6 +57,9 @@ class DownloadAction(ActionBase):
     def run(self, tmp=None, task_vars=None):
         result = super().run(tmp, task_vars)
         del tmp  # not used since Ansible 2.7
+        if not self.dest_required and self._task.args.get('dest') is None:
+            result.update(self._execute_module(module_name=self.module_name, module_args=self._task.args, task_vars=task_vars))
+            return result
         try:
             dest = self._destination()
         except AnsibleActionFail as exc:
@@ -82,7 +86,9 @@ class DownloadAction(ActionBase):
                 files.append(dict(produced, path=local_path, changed=changed))
             # A module may report a change of its own, for example the screenshots check mode would take.
             changed = bool(module_result.get('changed')) or any(f['changed'] for f in files)
-            result.update(files=files, dest=dest, changed=changed, diff={'before': before, 'after': after})
+            diff = module_result.get('diff') or {}
+            result.update(files=files, dest=dest, changed=changed,
+                          diff={'before': dict(diff.get('before') or {}, files=before), 'after': dict(diff.get('after') or {}, files=after)})
         except AnsibleActionFail as exc:
             result.update(failed=True, msg=str(exc))
         finally:

@@ -1,0 +1,465 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026 rtcops.conference contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r'''
+module: avd_recording
+short_description: Start, stop and archive mixed-screen recordings of an AVD conference server
+version_added: 0.1.0
+description:
+  - Starts a mixed-screen recording of the meeting in progress in a room, stops it, and downloads the files it
+    produced into O(dest) on the controller; or deletes every recording of a room.
+  - B(What the API can tell.) It has no call that lists the recordings running in a room. Starting in a room that
+    already records answers "already recording" (40040) without the running recording's id; stopping in a room
+    that does not record answers "not recording" (40041). The module reports both as C(changed=false). Keep the
+    RV(record.record_id) that starting returns to stop that very recording, wait for it and download its files.
+  - B(Waiting.) With O(wait=true), stopping waits until the recording's status is "stopped" before the files are
+    listed and downloaded (the server writes them while it stops); a recording that stops abnormally fails the task.
+  - Files are streamed to disk, checked by SHA-256 and written into O(dest) atomically; a file already there with
+    the same checksum is left alone.
+  - This is an action plugin with a module of the same name; the module calls the API, waits and downloads on the
+    host the task runs on, the action moves the files to the controller.
+  - Desktop recordings, layout updates of a running recording and transcoding on stop are not handled yet.
+author:
+  - rtcops developers (@rtcops)
+options:
+  room_id:
+    description:
+      - Room whose meeting is recorded.
+    type: str
+    required: true
+  state:
+    description:
+      - V(started) starts a recording unless one runs already; the room must have a meeting in progress.
+      - V(stopped) stops O(record_id), or every mixed recording of the room when O(record_id) is not given.
+      - V(absent) deletes every finished recording of the room and its files on the server.
+    type: str
+    choices: [started, stopped, absent]
+    default: started
+  record_id:
+    description:
+      - Id of the recording, as RV(record.record_id) returned it when it started.
+      - Needed to wait for a stop and to download its files.
+    type: str
+  wait:
+    description:
+      - With O(state=stopped), wait until the recording has stopped before returning.
+    type: bool
+    default: true
+  wait_timeout:
+    description:
+      - Seconds to wait for the recording to stop.
+    type: int
+    default: 300
+  poll_interval:
+    description:
+      - Seconds between two status reads while waiting.
+    type: int
+    default: 2
+  dest:
+    description:
+      - Directory on the controller that receives the files of the stopped recording O(record_id).
+      - Files are named as on the server. Created if missing.
+    type: path
+  name:
+    description: Name of the recording.
+    type: str
+  user_id:
+    description: Id of the user the recording is created for; recordings can later be looked up by it.
+    type: str
+  file_name:
+    description: Name of the mixed MP4 file and of the mixed MP3 file.
+    type: str
+  enable_audio_record:
+    description: Also produce a separate audio file; when V(false) only the MP4 file is produced.
+    type: bool
+  enable_realtime_transcode:
+    description: Transcode in real time while recording.
+    type: bool
+  enable_transcode:
+    description: Force transcoding.
+    type: bool
+  enable_individual_record:
+    description: Split the recording into one audio/video file per user.
+    type: bool
+  enable_save_mix:
+    description: Keep the mixed file when real-time transcoded video is split per user.
+    type: bool
+  enable_backup:
+    description: Keep a backup source file; effective only with real-time transcoding.
+    type: bool
+  enable_osdts_record:
+    description: Record the watermark set with O(osds); needs O(videos).
+    type: bool
+  disable_user_name:
+    description: Name the per-user files by user id only.
+    type: bool
+  marking_video_by_id:
+    description: Tell video streams apart by camera id, for users with several cameras.
+    type: bool
+  video_resolution:
+    description: Resolution of the recording, for example V(1280*720).
+    type: str
+  video_bitrate:
+    description: Bitrate of the recording (the documents state no unit).
+    type: int
+  video_framerate:
+    description: Frame rate of the recording, for example V(25).
+    type: int
+  video_level:
+    description: Video level; the server records V(low) when it is not set.
+    type: str
+    choices: [low, middle, high]
+  videos:
+    description:
+      - Layout of the recorded video, one entry per stream with C(video_name), C(zorder), C(x), C(y), C(w), C(h).
+    type: list
+    elements: dict
+  osds:
+    description:
+      - Watermarks, with the keys C(osdts) (timestamp), C(osdtxts) (texts) and C(osdimgs) (JPG images on the server).
+    type: dict
+  audio_user_ids:
+    description:
+      - Users whose audio is recorded. Given, the recording is audio only (MP3, no MP4).
+    type: list
+    elements: str
+  audio_mixer_users:
+    description:
+      - Users whose audio is mixed in and their channel, entries C({user_id, channel}) with channel 0 (both), 1 (left)
+        or 2 (right).
+    type: list
+    elements: dict
+  audio_file_type:
+    description: Container of the audio file; V(wav) needs O(audio_codec=pcm), V(mp3) needs O(audio_codec=aac).
+    type: str
+    choices: [mp3, wav]
+  audio_codec:
+    description: Codec of the audio file.
+    type: str
+    choices: [aac, pcm]
+  audio_channels:
+    description: 1 for mono, 2 for stereo.
+    type: int
+    choices: [1, 2]
+  audio_samples:
+    description: Sample rate; V(pcm) supports 8000 and 16000, V(aac) 16000, 32000, 44100 and 48000.
+    type: int
+  audio_data_exporter_address:
+    description: Real-time RTP/UDP export of the audio, with the keys C(mixer_audio) and C(single_audios).
+    type: dict
+extends_documentation_fragment:
+  - rtcops.conference.avd
+  - rtcops.conference.attributes
+attributes:
+  check_mode:
+    support: partial
+    details:
+      - Nothing is started, stopped or deleted. Whether a recording runs can only be read for a known O(record_id);
+        without one, starting and stopping are reported as changes.
+  diff_mode:
+    support: full
+    details: Shows the recording's status before and after, and the SHA-256 of each downloaded file.
+  action:
+    description: Runs as an action plugin on the controller together with a module of the same name.
+    support: full
+seealso:
+  - module: rtcops.conference.avd_room
+'''
+
+EXAMPLES = r'''
+- name: Record the all-hands
+  rtcops.conference.avd_recording:
+    room_id: "20250000001"
+    state: started
+    video_resolution: "1280*720"
+    videos:
+      - {video_name: speaker, zorder: 0, x: 0, y: 0, w: 1, h: 1}
+  register: rec
+
+- name: At the end, stop it and archive its files
+  rtcops.conference.avd_recording:
+    room_id: "20250000001"
+    record_id: "{{ rec.record.record_id }}"
+    state: stopped
+    dest: archive/recordings/
+  register: archived   # archived.files: paths with sha256
+
+- name: Clear the room's recordings from the server
+  rtcops.conference.avd_recording:
+    room_id: "20250000001"
+    state: absent
+'''
+
+RETURN = r'''
+record:
+  description: The recording the task acted on.
+  returned: always
+  type: dict
+  contains:
+    record_id:
+      description: Id of the recording; null when the server did not say (already running, or check mode).
+      type: str
+      sample: 442bf6e51239417dbfcd15e8d2f988e9
+    status:
+      description:
+        - Status of the recording as last read, V(started), V(recording), V(stopped), V(stopped abnormally) or
+          V(stopping); null when it could not be read.
+      type: str
+      sample: stopped
+files:
+  description: The files downloaded into O(dest); empty without O(dest).
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    name:
+      description: File name.
+      type: str
+      sample: 12345678980-f27a75034aca49168986d88a7b869ab0-2021-12-01-10-16-51.mp4
+    path:
+      description: Path of the file on the controller.
+      type: str
+      sample: /srv/archive/recordings/12345678980-f27a75034aca49168986d88a7b869ab0-2021-12-01-10-16-51.mp4
+    sha256:
+      description: SHA-256 of the file.
+      type: str
+      sample: 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08
+    size:
+      description: Size in bytes.
+      type: int
+      sample: 3653210
+    url:
+      description: Where the server offers the file.
+      type: str
+      sample: https://avd.example.com:9610/attachment?file=/home/data/recorder/files/x.mp4
+    changed:
+      description: Whether this file in O(dest) was written.
+      type: bool
+      sample: true
+dest:
+  description: The directory on the controller, as an absolute path.
+  returned: when O(dest) is set
+  type: str
+  sample: /srv/archive/recordings
+'''
+
+import time
+from urllib.parse import parse_qs, urlsplit
+
+from ansible_collections.rtcops.conference.plugins.module_utils._avd_client import AvdApiError, AvdError, api_payload
+from ansible_collections.rtcops.conference.plugins.module_utils._avd_module import AvdModule
+from ansible_collections.rtcops.conference.plugins.module_utils._download import save_stream
+
+ALREADY_RECORDING = 40040
+NOT_RECORDING = 40041
+STATUS_NAMES = {0: 'started', 1: 'recording', 2: 'stopped', 3: 'stopped abnormally', 4: 'stopping'}
+RUNNING = (0, 1)  # Q-AVD-58: 0 and 1 are equivalent
+START_OPTIONS = (
+    'name', 'user_id', 'file_name', 'enable_audio_record', 'enable_realtime_transcode', 'enable_transcode',
+    'enable_individual_record', 'enable_save_mix', 'enable_backup', 'enable_osdts_record', 'disable_user_name',
+    'marking_video_by_id', 'video_resolution', 'video_bitrate', 'video_framerate', 'video_level', 'videos', 'osds',
+    'audio_user_ids', 'audio_mixer_users', 'audio_file_type', 'audio_codec', 'audio_channels', 'audio_samples',
+    'audio_data_exporter_address',
+)
+AAC_SAMPLES = (16000, 32000, 44100, 48000)
+PCM_SAMPLES = (8000, 16000)
+
+
+def validate(module):
+    """The documented rules between start options (Q-AVD-27), checked before anything is sent."""
+    p = module.params
+    codec, container = p['audio_codec'], p['audio_file_type']
+    if container == 'wav' and codec not in (None, 'pcm'):
+        module.fail_json(msg='audio_file_type=wav needs audio_codec=pcm')
+    if container in (None, 'mp3') and codec == 'pcm':
+        module.fail_json(msg='audio_codec=pcm needs audio_file_type=wav')
+    effective_codec = codec or ('pcm' if container == 'wav' else 'aac')
+    allowed = PCM_SAMPLES if effective_codec == 'pcm' else AAC_SAMPLES
+    if p['audio_samples'] is not None and p['audio_samples'] not in allowed:
+        module.fail_json(msg='audio_samples must be one of %s with audio_codec=%s, got %s'
+                         % (', '.join(map(str, allowed)), effective_codec, p['audio_samples']))
+    if p['enable_osdts_record'] and not p['videos']:
+        module.fail_json(msg='enable_osdts_record needs videos: the server records the watermark only with a layout')
+    if p['video_resolution'] is not None:
+        p['video_resolution'] = p['video_resolution'].replace(' ', '')  # Q-AVD-26: the documents write 1280*720
+    for name in ('wait_timeout', 'poll_interval'):
+        if p[name] <= 0:
+            module.fail_json(msg='%s must be a positive number of seconds, got %s' % (name, p[name]))
+    if p['dest'] is not None and p['state'] == 'stopped' and not p['record_id']:
+        module.fail_json(msg='dest needs record_id: only a known recording can be waited for and downloaded')
+
+
+def status_of(client, record_id):
+    body = client.call('/room/record/status', {'record_id': record_id})
+    try:
+        return int(body.get('record_status'))
+    except (TypeError, ValueError):
+        return None
+
+
+def wait_stopped(module, client, record_id):
+    deadline = time.monotonic() + module.params['wait_timeout']
+    while True:
+        status = status_of(client, record_id)
+        if status == 3:
+            raise AvdError('recording %s stopped abnormally (record_status 3)' % record_id, '/room/record/status')
+        if status == 2:
+            return status
+        if time.monotonic() + module.params['poll_interval'] > deadline:
+            raise AvdError('recording %s had not stopped within wait_timeout (record_status %s)' % (record_id, status),
+                           '/room/record/status')
+        time.sleep(module.params['poll_interval'])
+
+
+def file_urls(client, room_id, record_id):
+    """Download URLs of a finished recording, from /room/mix_record/get (Q-AVD-09: download_url or down_url)."""
+    urls = []
+    entries = api_payload(client.call('/room/mix_record/get', {'room_id': room_id, 'record_id': record_id}))
+    for entry in entries if isinstance(entries, list) else [entries]:
+        if str(entry.get('record_id', record_id)) != record_id:
+            continue
+        for item in [entry] + list(entry.get('transcode_files') or []):
+            for url in _as_list(item.get('download_url') or item.get('down_url')):
+                if url and url not in urls:
+                    urls.append(url)
+    return urls
+
+
+def _as_list(value):
+    return value if isinstance(value, list) else [value]
+
+
+def download(module, client, urls):
+    files = []
+    for url in urls:
+        chunks = client.download_chunks(url)
+        if chunks is None:
+            raise AvdError('the server does not have the file %s any more' % client.redact(url), '/attachment')
+        name = (parse_qs(urlsplit(url).query).get('file') or [urlsplit(url).path])[0].rsplit('/', 1)[-1]
+        path, sha256, size = save_stream(chunks, module.params['dest'], name)
+        files.append(dict(name=name, path=path, sha256=sha256, size=size, url=url))
+    return files
+
+
+def start(module, client):
+    p = module.params
+    before = STATUS_NAMES.get(status_of(client, p['record_id'])) if p['record_id'] else None
+    if before in ('started', 'recording'):
+        return False, {'record_id': p['record_id'], 'status': before}, before
+    if module.check_mode:
+        return True, {'record_id': None, 'status': 'recording'}, before
+    params = dict((name, p[name]) for name in START_OPTIONS if p[name] is not None)
+    params['room_id'] = p['room_id']
+    try:
+        body = client.call('/room/mix_record/start', params, write=True)
+    except AvdApiError as exc:
+        if exc.code != ALREADY_RECORDING:
+            raise
+        module.warn('a mixed recording already runs in room %s; the API does not tell its record_id' % p['room_id'])
+        return False, {'record_id': p['record_id'], 'status': 'recording'}, 'recording'
+    record_id = body.get('record_id')
+    return True, {'record_id': record_id, 'status': STATUS_NAMES.get(status_of(client, record_id)) if record_id else None}, before
+
+
+def stop(module, client):
+    p = module.params
+    record_id = p['record_id']
+    before = STATUS_NAMES.get(status_of(client, record_id)) if record_id else None
+    if before in ('stopped', 'stopped abnormally'):
+        changed = False
+    elif module.check_mode:
+        return True, {'record_id': record_id, 'status': 'stopped'}, before, []
+    else:
+        params = {'room_id': p['room_id']}
+        if record_id:
+            params['record_id'] = record_id
+        try:
+            client.call('/room/mix_record/stop', params, write=True, idempotent=True)
+            changed = True
+        except AvdApiError as exc:
+            if exc.code != NOT_RECORDING:
+                raise
+            changed = False
+    status = before
+    if record_id and (p['wait'] or p['dest'] is not None):
+        status = STATUS_NAMES[wait_stopped(module, client, record_id)]
+    elif record_id:
+        status = STATUS_NAMES.get(status_of(client, record_id))
+    files = download(module, client, file_urls(client, p['room_id'], record_id)) if p['dest'] is not None else []
+    return changed, {'record_id': record_id, 'status': status}, before, files
+
+
+def delete(module, client):
+    room_id = module.params['room_id']
+    entries = api_payload(client.call('/room/mix_record/get', {'room_id': room_id}))
+    if not entries:
+        return False
+    if not module.check_mode:
+        client.call('/room/del_record', {'room_id': room_id}, write=True, idempotent=True)
+    return True
+
+
+def run(module):
+    p = module.params
+    client = module.client
+    validate(module)
+    files = []
+    if p['state'] == 'started':
+        changed, record, before = start(module, client)
+    elif p['state'] == 'stopped':
+        changed, record, before, files = stop(module, client)
+    else:
+        changed = delete(module, client)
+        record, before = {'record_id': None, 'status': None}, None
+    module.exit_json(changed=changed, record=record, files=files,
+                     diff={'before': {'status': before}, 'after': {'status': record['status']}})
+
+
+def main():
+    module = AvdModule(
+        argument_spec=dict(
+            room_id=dict(type='str', required=True),
+            state=dict(type='str', default='started', choices=['started', 'stopped', 'absent']),
+            record_id=dict(type='str'),
+            wait=dict(type='bool', default=True),
+            wait_timeout=dict(type='int', default=300),
+            poll_interval=dict(type='int', default=2),
+            dest=dict(type='path'),
+            name=dict(type='str'),
+            user_id=dict(type='str'),
+            file_name=dict(type='str'),
+            enable_audio_record=dict(type='bool'),
+            enable_realtime_transcode=dict(type='bool'),
+            enable_transcode=dict(type='bool'),
+            enable_individual_record=dict(type='bool'),
+            enable_save_mix=dict(type='bool'),
+            enable_backup=dict(type='bool'),
+            enable_osdts_record=dict(type='bool'),
+            disable_user_name=dict(type='bool'),
+            marking_video_by_id=dict(type='bool'),
+            video_resolution=dict(type='str'),
+            video_bitrate=dict(type='int'),
+            video_framerate=dict(type='int'),
+            video_level=dict(type='str', choices=['low', 'middle', 'high']),
+            videos=dict(type='list', elements='dict'),
+            osds=dict(type='dict'),
+            audio_user_ids=dict(type='list', elements='str'),
+            audio_mixer_users=dict(type='list', elements='dict'),
+            audio_file_type=dict(type='str', choices=['mp3', 'wav']),
+            audio_codec=dict(type='str', choices=['aac', 'pcm']),
+            audio_channels=dict(type='int', choices=[1, 2]),
+            audio_samples=dict(type='int'),
+            audio_data_exporter_address=dict(type='dict'),
+        ),
+        supports_check_mode=True,
+        not_blank=('room_id', 'record_id'),
+    )
+    module.run(lambda: run(module))
+
+
+if __name__ == '__main__':
+    main()
