@@ -114,7 +114,7 @@ def test_state_shape(client):
     client.api("/sip/account/create", name="a", password="p", number="8001", sip_gate_id="1")
     client.api("/app/apply_file_permit", licence_cert="c")
     state = client.control("GET", "/state").json()
-    assert set(state) == {"avd", "topvdn", "netless", "wilddog"}
+    assert set(state) == {"avd", "topvdn", "netless", "wilddog", "anyrtc"}
     avd = state["avd"]
     assert avd["rooms"] == {"1": {"user_id": "16", "topic": "t", "enable_auto_cloud_recording": False, "enable_voice_activated": False,
                                   "enable_auto_avc": False, "resolution": None, "enable_transcode_video": None}}

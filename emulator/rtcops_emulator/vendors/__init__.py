@@ -17,7 +17,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Optional, Union
 
-VENDORS = ("avd", "topvdn", "netless", "wilddog")
+VENDORS = ("avd", "topvdn", "netless", "wilddog", "anyrtc")
 
 
 @dataclass
