@@ -1,0 +1,63 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026 rtcops.conference contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+
+class ModuleDocFragment:
+    """Connection options of the anyRTC cloud-recording RESTful API."""
+
+    # Environment fallbacks are implemented in module_utils/_anyrtc_client.py (CONNECTION_SPEC).
+    DOCUMENTATION = r'''
+options:
+  app_id:
+    description:
+      - The App ID of the project; it must be the App ID of the channel to record.
+      - If not set, the value of the E(ANYRTC_APP_ID) environment variable is used.
+    type: str
+    required: true
+  customer_id:
+    description:
+      - The Customer ID, the user name of the HTTP Basic authentication.
+      - If not set, the value of the E(ANYRTC_CUSTOMER_ID) environment variable is used.
+    type: str
+    required: true
+  customer_secret:
+    description:
+      - The Customer Certificate, the password of the HTTP Basic authentication.
+      - The exact scheme is described by the vendor outside the API document; this collection sends a standard
+        C(Authorization) header, V(Basic) and the Base64 of O(customer_id), a colon and O(customer_secret).
+      - If not set, the value of the E(ANYRTC_CUSTOMER_SECRET) environment variable is used.
+    type: str
+    required: true
+  api_url:
+    description:
+      - Base URL of the API, scheme and host.
+      - The document's text names C(www.api.agrtc.cn) while all its examples call C(https://www.anyrtc.io); set the one
+        your account uses.
+      - If not set, the value of the E(ANYRTC_API_URL) environment variable is used.
+    type: str
+    default: https://www.api.agrtc.cn
+  validate_certs:
+    description:
+      - Whether to verify TLS certificates, of the API and of the storage the files are downloaded from.
+      - If not set, the value of the E(ANYRTC_VALIDATE_CERTS) environment variable is used.
+    type: bool
+    default: true
+  ca_path:
+    description:
+      - PEM file of a certificate authority to trust instead of the system's.
+      - If not set, the value of the E(ANYRTC_CA_PATH) environment variable is used.
+    type: path
+  timeout:
+    description:
+      - Seconds to wait for each HTTP answer.
+    type: int
+    default: 30
+notes:
+  - The connection options can be set once for a play through the C(group/rtcops.conference.anyrtc) group of
+    C(module_defaults).
+  - The API allows 10 requests per second per App ID; the module never sends more within one run and retries a few
+    times, after a pause, when the server answers HTTP 429 or 5xx.
+'''

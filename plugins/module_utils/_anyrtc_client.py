@@ -1,0 +1,220 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026 rtcops.conference contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Client for the anyRTC cloud-recording RESTful API. Private to this collection."""
+
+from __future__ import annotations
+
+import base64
+import json
+import time
+from urllib.parse import quote
+
+from ansible.module_utils.basic import env_fallback
+
+from ansible_collections.rtcops.conference.plugins.module_utils._http import HttpSession, TlsError, TransportError
+from ansible_collections.rtcops.conference.plugins.module_utils._secrets import redact
+
+# The text names www.api.agrtc.cn; every example URL uses https://www.anyrtc.io (Q-ARTC-01).
+DEFAULT_API_URL = 'https://www.api.agrtc.cn'
+CONTENT_TYPE = 'application/json;charset=utf-8'  # exactly this, or error 8 (Q-ARTC-29)
+RATE_LIMIT = 10  # requests per second per App ID, all methods together (Q-ARTC-24)
+RETRIES = 3
+RETRY_STATUSES = frozenset((429, 500, 502, 503, 504))
+STORAGE_SECRETS = ('accessKey', 'secretKey')
+CODE_MEANINGS = {
+    2: 'invalid parameter',
+    7: 'recording already in progress with this resource ID',
+    8: 'HTTP header field error (Content-type, URL or method) or body not JSON',
+    49: 'repeated stop with the same resource ID and sid',
+    53: 'recording already in progress (use another uid for parallel recordings)',
+    62: 'the App ID has no cloud-recording permission',
+    65: 'network jitter, retry with the same resource ID',
+    432: 'request parameters do not match the resource ID',
+    433: 'resource ID expired',
+    435: 'no recording file produced: nobody in the channel sent a stream',
+    501: 'recording service is exiting',
+    1001: 'failed to decrypt the resource ID',
+    1003: 'App ID or sid does not match the resource ID',
+    1013: 'invalid channel name',
+    1028: 'parameter error in the updateLayout request body',
+}
+STATUS_MEANINGS = {
+    400: 'malformed request',
+    401: 'unauthorised: customer_id / customer_secret do not match the App ID',
+    404: 'not found (the recording ended, or never started)',
+    500: 'internal server error',
+    504: 'gateway timeout',
+}
+
+# Keep in sync with plugins/doc_fragments/anyrtc.py.
+CONNECTION_SPEC = dict(
+    app_id=dict(type='str', required=True, fallback=(env_fallback, ['ANYRTC_APP_ID'])),
+    customer_id=dict(type='str', required=True, fallback=(env_fallback, ['ANYRTC_CUSTOMER_ID'])),
+    customer_secret=dict(type='str', required=True, no_log=True, fallback=(env_fallback, ['ANYRTC_CUSTOMER_SECRET'])),
+    api_url=dict(type='str', default=DEFAULT_API_URL, fallback=(env_fallback, ['ANYRTC_API_URL'])),
+    validate_certs=dict(type='bool', default=True, fallback=(env_fallback, ['ANYRTC_VALIDATE_CERTS'])),
+    ca_path=dict(type='path', fallback=(env_fallback, ['ANYRTC_CA_PATH'])),
+    timeout=dict(type='int', default=30),
+)
+
+
+class AnyRTCError(Exception):
+
+    def __init__(self, message, code=None, status=None):
+        super().__init__(message)
+        self.code = code
+        self.status = status
+
+
+def secrets_of(*configs):
+    """The storage and service keys inside clientRequest dicts, at any depth."""
+    found = []
+
+    def walk(value):
+        if isinstance(value, dict):
+            for name, item in value.items():
+                if name in STORAGE_SECRETS + ('secret', 'token') and isinstance(item, str) and item:
+                    found.append(item)
+                else:
+                    walk(item)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+
+    for config in configs:
+        walk(config)
+    return found
+
+
+def masked(value):
+    """A copy with storage/service keys, tokens and decryption secrets replaced by a mask."""
+    if isinstance(value, dict):
+        return dict((name, '********' if name in STORAGE_SECRETS + ('secret', 'token') else masked(item)) for name, item in value.items())
+    if isinstance(value, list):
+        return [masked(item) for item in value]
+    return value
+
+
+class AnyRTCClient:
+
+    def __init__(self, app_id, customer_id, customer_secret, api_url=DEFAULT_API_URL, validate_certs=True, ca_path=None,
+                 timeout=30, secrets=(), clock=time.monotonic, sleep=time.sleep):
+        self.app_id = app_id
+        self.api_url = api_url.rstrip('/')
+        self.secrets = [customer_secret] + [s for s in secrets if s]
+        token = base64.b64encode(('%s:%s' % (customer_id, customer_secret)).encode('utf-8')).decode('ascii')
+        self._authorization = 'Basic ' + token
+        self.secrets.append(token)
+        self.http = HttpSession(validate_certs=validate_certs, ca_path=ca_path, timeout=timeout)
+        self._clock = clock
+        self._sleep = sleep
+        self._sent = []  # moments of the last requests, for the client-side throttle
+        self.requests = 0
+
+    def redact(self, text):
+        return redact(text, self.secrets)
+
+    def _throttle(self):
+        """At most RATE_LIMIT requests in any second for this App ID (Q-ARTC-24)."""
+        now = self._clock()
+        self._sent = [moment for moment in self._sent if now - moment < 1.0]
+        if len(self._sent) >= RATE_LIMIT:
+            self._sleep(max(0.0, 1.0 - (now - self._sent[0])) + 0.01)
+            now = self._clock()
+            self._sent = [moment for moment in self._sent if now - moment < 1.0]
+        self._sent.append(now)
+
+    def _url(self, *parts):
+        return '%s/v1/apps/%s/cloud_recording/%s' % (self.api_url, quote(self.app_id, safe=''), '/'.join(quote(p, safe='') for p in parts))
+
+    def call(self, what, method, parts, body=None, accept=()):
+        """Send one call; the parsed body of a 2xx answer (206 as well), ``(status, body)`` via AnyRTCError otherwise.
+
+        ``accept`` lists error codes returned as ``{'_code': n}`` instead of raising.
+        """
+        url = self._url(*parts)
+        headers = {'Authorization': self._authorization, 'Accept': 'application/json'}
+        data = None
+        if body is not None:
+            data = json.dumps(body, separators=(',', ':')).encode('utf-8')
+            headers['Content-type'] = CONTENT_TYPE
+        attempt = 0
+        while True:
+            self._throttle()
+            self.requests += 1
+            try:
+                response = self.http.request(method, url, body=data, headers=headers)
+                raw = response.read()
+            except (TlsError, TransportError) as exc:
+                if attempt < RETRIES and (not exc.sent or method == 'GET'):
+                    attempt += 1
+                    self._sleep(0.5 * attempt)
+                    continue
+                raise AnyRTCError(self.redact('anyRTC %s: %s' % (what, exc)))
+            if response.status in RETRY_STATUSES and attempt < RETRIES:
+                attempt += 1
+                self._sleep(min(4.0, 0.5 * 2 ** (attempt - 1)))
+                continue
+            break
+        text = raw.decode('utf-8', 'replace')
+        try:
+            answer = json.loads(text) if text.strip() else {}
+        except ValueError:
+            answer = None
+        if 200 <= response.status < 300 and isinstance(answer, dict):
+            answer['_http_status'] = response.status
+            return answer
+        code = None
+        if isinstance(answer, dict):
+            for key in ('code', 'errorCode', 'error_code'):  # Q-ARTC-04: where the code goes is unstated
+                if isinstance(answer.get(key), int) and not isinstance(answer.get(key), bool):
+                    code = answer[key]
+                    break
+        if code is not None and code in accept:
+            return {'_code': code, '_http_status': response.status}
+        detail = []
+        if code is not None:
+            detail.append('code %s (%s)' % (code, CODE_MEANINGS.get(code, 'undocumented code')))
+        elif response.status in STATUS_MEANINGS:
+            detail.append(STATUS_MEANINGS[response.status])
+        if isinstance(answer, dict):
+            reason = answer.get('reason') or answer.get('message')
+            if reason:
+                detail.append(str(reason))
+        elif text:
+            detail.append('body: %s' % text[:300])
+        raise AnyRTCError(self.redact('anyRTC %s failed with HTTP %s: %s' % (what, response.status, '; '.join(detail))),
+                          code, response.status)
+
+    def acquire(self, cname, uid, client_request):
+        return self.call('acquire', 'POST', ['acquire'], dict(cname=cname, uid=uid, clientRequest=client_request))
+
+    def start(self, resource_id, mode, cname, uid, client_request):
+        return self.call('start', 'POST', ['resourceid', resource_id, 'mode', mode, 'start'],
+                         dict(cname=cname, uid=uid, clientRequest=client_request))
+
+    def update_layout(self, resource_id, sid, mode, cname, uid, client_request):
+        return self.call('updateLayout', 'POST', ['resourceid', resource_id, 'sid', sid, 'mode', mode, 'updateLayout'],
+                         dict(cname=cname, uid=uid, clientRequest=client_request))
+
+    def query(self, resource_id, sid, mode, accept=()):
+        return self.call('query', 'GET', ['resourceid', resource_id, 'sid', sid, 'mode', mode, 'query'], accept=accept)
+
+    def stop(self, resource_id, sid, mode, cname, uid, accept=()):
+        return self.call('stop', 'POST', ['resourceid', resource_id, 'sid', sid, 'mode', mode, 'stop'],
+                         dict(cname=cname, uid=uid, clientRequest={}), accept=accept)
+
+    def download(self, url):
+        """The response carrying a recorded file, or None when the storage does not have it (yet)."""
+        try:
+            response = self.http.request('GET', url)
+        except (TlsError, TransportError) as exc:
+            raise AnyRTCError(self.redact('anyRTC download of %s: %s' % (url, exc)))
+        if response.status == 200:
+            return response
+        response.read()
+        if response.status in (403, 404):
+            return None
+        raise AnyRTCError(self.redact('anyRTC download of %s failed with HTTP status %s' % (url, response.status)))

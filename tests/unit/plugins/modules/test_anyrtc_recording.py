@@ -1,0 +1,154 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026 rtcops.conference contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+
+from ansible_collections.rtcops.conference.plugins.modules import anyrtc_recording
+from ansible_collections.rtcops.conference.plugins.module_utils import _anyrtc_client
+from ansible_collections.rtcops.conference.plugins.module_utils._anyrtc_client import AnyRTCClient, AnyRTCError
+
+BASE = dict(cname='standup', uid='527841', mode='mix', state='started', resource_id=None, sid=None, recording_config={},
+            recording_file_config=None, snapshot_config=None, storage_config=None, extension_service_config=None,
+            layout=None, wait_for_status=True, wait_timeout=10, poll_interval=1, timeout=30, dest=None, download_url=None)
+STORAGE = dict(vendor=2, region=1, bucket='b', accessKey='AK-secret', secretKey='SK-secret', fileNamePrefix=['a', 'b'])
+
+
+def params(**overrides):
+    p = copy.deepcopy(BASE)
+    p.update(overrides)
+    return p
+
+
+@pytest.mark.parametrize('overrides, words', [
+    (dict(cname='stand/up'), 'cname'),
+    (dict(cname='x' * 65), 'cname'),
+    (dict(cname='\u9891\u9053'), 'cname'),
+    (dict(uid=''), 'uid'),
+    (dict(uid='1' * 49), 'uid'),
+    (dict(mode='individual', layout={'mixedVideoLayout': 1}, recording_config={'subscribeUidGroup': 0}), 'layout'),
+    (dict(mode='individual'), 'subscribeUidGroup'),
+    (dict(mode='individual', recording_config={'subscribeUidGroup': 0, 'audioProfile': 1}), 'audioProfile'),
+    (dict(recording_config={'transcodingConfig': {'width': 1921}}), 'transcodingConfig'),
+    (dict(recording_config={'transcodingConfig': {'width': 1600, 'height': 1600}}), '1920 x 1080'),
+    (dict(recording_config={'subscribeAudioUids': []}), 'subscribeAudioUids'),
+    (dict(storage_config=dict(STORAGE, fileNamePrefix=['a-b'])), 'fileNamePrefix'),
+    (dict(storage_config=dict(STORAGE, fileNamePrefix=['a' * 64, 'b' * 64])), 'fileNamePrefix'),
+    (dict(storage_config=dict(STORAGE, vendor=1, region=16)), 'region'),
+    (dict(storage_config=dict(STORAGE, vendor=5)), 'vendor'),
+    (dict(snapshot_config={'fileType': ['jpg']}), 'snapshot_config'),
+    (dict(extension_service_config={'extensionServices': []}, storage_config=STORAGE), 'extension_service_config'),
+    (dict(layout={'mixedVideoLayout': 3}), 'layoutConfig'),
+    (dict(layout={'layoutConfig': [{'x_axis': 2, 'y_axis': 0, 'width': 1, 'height': 1}]}), 'x_axis'),
+    (dict(state='stopped'), 'sid'),
+    (dict(resource_id='r'), 'resource_id'),
+    (dict(state='stopped', resource_id='r', sid='s', dest='/tmp/x'), 'download_url'),
+])
+def test_rules_name_the_option(overrides, words):
+    with pytest.raises(anyrtc_recording.Invalid) as info:
+        anyrtc_recording.validate(params(**overrides))
+    assert words in str(info.value)
+    assert 'SK-secret' not in str(info.value) and 'AK-secret' not in str(info.value)
+
+
+def test_transcoding_defaults_are_filled():
+    p = params(recording_config={'transcodingConfig': {'width': 1280, 'height': 720}})
+    anyrtc_recording.validate(p)
+    assert p['recording_config']['transcodingConfig'] == {'width': 1280, 'height': 720, 'fps': 15, 'bitrate': 500}
+
+
+def test_valid_individual_and_storage():
+    anyrtc_recording.validate(params(mode='individual', recording_config={'subscribeUidGroup': 0}, storage_config=STORAGE))
+
+
+def test_file_list_normalised():
+    assert anyrtc_recording.file_list({'fileList': 'a.m3u8'}) == [{'filename': 'a.m3u8'}]
+    assert anyrtc_recording.file_list({'fileList': ''}) == []
+    assert anyrtc_recording.file_list({}) == []
+    assert anyrtc_recording.server_status({'serverResponse': {'status': '5'}}) == 5
+
+
+def test_secrets_found_and_masked():
+    found = _anyrtc_client.secrets_of(STORAGE, {'extensionServices': [{'serviceParam': {'secretKey': 'VOD'}}]})
+    assert set(found) == {'AK-secret', 'SK-secret', 'VOD'}
+    assert _anyrtc_client.masked(STORAGE)['secretKey'] == '********'
+
+
+class Clock:
+
+    def __init__(self):
+        self.now = 0.0
+        self.sleeps = []
+
+    def __call__(self):
+        return self.now
+
+    def sleep(self, seconds):
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+
+class Answer:
+
+    def __init__(self, status, body=b'{}'):
+        self.status = status
+        self.body = body
+
+    def read(self):
+        return self.body
+
+
+class Session:
+
+    def __init__(self, answers):
+        self.answers = list(answers)
+        self.sent = []
+
+    def request(self, method, url, body=None, headers=None):
+        self.sent.append((method, url, body, headers))
+        return self.answers.pop(0)
+
+
+def client_with(answers, clock):
+    client = AnyRTCClient('app', 'cust', 'secret-value', 'http://h', clock=clock, sleep=clock.sleep)
+    client.http = Session(answers)
+    return client
+
+
+def test_throttle_keeps_ten_per_second():
+    clock = Clock()
+    client = client_with([Answer(200, b'{"resourceId": "r"}')] * 11, clock)
+    for dummy in range(11):
+        client.acquire('c', 'u', {})
+    assert len(clock.sleeps) == 1 and clock.sleeps[0] > 0.9
+
+
+def test_exact_content_type_and_basic_auth():
+    clock = Clock()
+    client = client_with([Answer(200, b'{"resourceId": "r"}')], clock)
+    client.acquire('c', 'u', {})
+    headers = client.http.sent[0][3]
+    assert headers['Content-type'] == 'application/json;charset=utf-8'
+    assert headers['Authorization'].startswith('Basic ')
+
+
+def test_429_and_5xx_are_retried():
+    clock = Clock()
+    client = client_with([Answer(429), Answer(503), Answer(200, b'{"resourceId": "r"}')], clock)
+    assert client.acquire('c', 'u', {})['resourceId'] == 'r'
+    assert len(client.http.sent) == 3
+
+
+def test_repeated_stop_is_accepted_and_401_explained_without_secret():
+    clock = Clock()
+    client = client_with([Answer(400, b'{"code": 49, "reason": "repeated stop"}'),
+                          Answer(401, b'{"message": "Invalid authentication credentials secret-value"}')], clock)
+    assert client.stop('r', 's', 'mix', 'c', 'u', accept=(49,))['_code'] == 49
+    with pytest.raises(AnyRTCError) as info:
+        client.query('r', 's', 'mix')
+    assert info.value.status == 401 and 'secret-value' not in str(info.value)
+    assert 'Invalid authentication credentials' in str(info.value)
