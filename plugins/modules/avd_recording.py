@@ -22,7 +22,11 @@ description:
     the same checksum is left alone.
   - This is an action plugin with a module of the same name; the module calls the API, waits and downloads on the
     host the task runs on, the action moves the files to the controller.
-  - Desktop recordings, layout updates of a running recording and transcoding on stop are not handled yet.
+  - B(Layout of a running recording.) With O(state=started) and the O(record_id) of a running recording, O(videos),
+    O(audio_user_ids) and O(audio_mixer_users) are applied with the documented layout updates when they differ from
+    the ones last applied from this machine. The API cannot read a layout back, so that record (kept under
+    O(cache_dir)) is what they are compared with; a machine without it applies them once.
+  - Desktop recordings and transcoding on stop are not handled yet.
 author:
   - rtcops developers (@rtcops)
 options:
@@ -253,6 +257,7 @@ from urllib.parse import parse_qs, urlsplit
 from ansible_collections.rtcops.conference.plugins.module_utils._avd_client import AvdApiError, AvdError, api_payload
 from ansible_collections.rtcops.conference.plugins.module_utils._avd_module import AvdModule
 from ansible_collections.rtcops.conference.plugins.module_utils._download import save_stream
+from ansible_collections.rtcops.conference.plugins.module_utils._ledger import Ledger
 
 ALREADY_RECORDING = 40040
 NOT_RECORDING = 40041
@@ -265,6 +270,9 @@ START_OPTIONS = (
     'audio_user_ids', 'audio_mixer_users', 'audio_file_type', 'audio_codec', 'audio_channels', 'audio_samples',
     'audio_data_exporter_address',
 )
+# Options /room/mix_record/update_layout and update_audio_layout can change on a running recording.
+LAYOUT_OPTIONS = ('videos', 'audio_user_ids', 'audio_mixer_users')
+LAYOUT_KIND = 'recording_layouts'
 AAC_SAMPLES = (16000, 32000, 44100, 48000)
 PCM_SAMPLES = (8000, 16000)
 
@@ -345,11 +353,43 @@ def download(module, client, urls):
     return files
 
 
+def wanted_layout(params):
+    return dict((name, params[name]) for name in LAYOUT_OPTIONS if params[name] is not None)
+
+
+def update_layout(module, client, record_id):
+    """Apply the layout options to a running recording when they differ from the ones last applied from here.
+
+    The API cannot read a layout back, so the record kept on this machine (like the one of file permits) is
+    what "differ" is judged against; a machine without it applies the layout once.
+    """
+    p = module.params
+    wanted = wanted_layout(p)
+    if not wanted:
+        return False
+    ledger = Ledger(p['server_url'], p['cache_dir'])
+    applied = ledger.get(LAYOUT_KIND, record_id) or {}
+    video = dict((k, v) for k, v in wanted.items() if k in ('videos', 'audio_user_ids'))
+    audio = dict((k, v) for k, v in wanted.items() if k == 'audio_mixer_users')
+    video_changed = bool(video) and any(applied.get(k) != v for k, v in video.items())
+    audio_changed = bool(audio) and any(applied.get(k) != v for k, v in audio.items())
+    if module.check_mode or not (video_changed or audio_changed):
+        return video_changed or audio_changed
+    if video_changed:
+        client.call('/room/mix_record/update_layout', dict(video, room_id=p['room_id']), write=True, idempotent=True)
+    if audio_changed:
+        client.call('/room/mix_record/update_audio_layout', dict(audio, room_id=p['room_id'], record_id=record_id),
+                    write=True, idempotent=True)
+    ledger.put(LAYOUT_KIND, record_id, dict(applied, **wanted))
+    return True
+
+
 def start(module, client):
     p = module.params
     before = STATUS_NAMES.get(status_of(client, p['record_id'])) if p['record_id'] else None
     if before in ('started', 'recording'):
-        return False, {'record_id': p['record_id'], 'status': before}, before
+        changed = update_layout(module, client, p['record_id'])
+        return changed, {'record_id': p['record_id'], 'status': before}, before
     if module.check_mode:
         return True, {'record_id': None, 'status': 'recording'}, before
     params = dict((name, p[name]) for name in START_OPTIONS if p[name] is not None)
@@ -362,6 +402,8 @@ def start(module, client):
         module.warn('a mixed recording already runs in room %s; the API does not tell its record_id' % p['room_id'])
         return False, {'record_id': p['record_id'], 'status': 'recording'}, 'recording'
     record_id = body.get('record_id')
+    if record_id and wanted_layout(p):
+        Ledger(p['server_url'], p['cache_dir']).put(LAYOUT_KIND, record_id, wanted_layout(p))
     return True, {'record_id': record_id, 'status': STATUS_NAMES.get(status_of(client, record_id)) if record_id else None}, before
 
 
