@@ -26,7 +26,7 @@ description:
     O(audio_user_ids) and O(audio_mixer_users) are applied with the documented layout updates when they differ from
     the ones last applied from this machine. The API cannot read a layout back, so that record (kept under
     O(cache_dir)) is what they are compared with; a machine without it applies them once.
-  - Desktop recordings and transcoding on stop are not handled yet.
+  - Desktop recordings are not handled yet.
 author:
   - rtcops developers (@rtcops)
 options:
@@ -63,6 +63,13 @@ options:
       - Seconds between two status reads while waiting.
     type: int
     default: 2
+  transcode:
+    description:
+      - With O(state=stopped), transcode the stopped recording O(record_id) (C(/room/record/transfer)) and wait
+        until the transcoding is done (C(/transcode/query)) before its files are listed and downloaded.
+      - For recordings that were not transcoded in real time. A recording already transcoded is left as it is.
+    type: bool
+    default: false
   dest:
     description:
       - Directory on the controller that receives the files of the stopped recording O(record_id).
@@ -263,6 +270,9 @@ ALREADY_RECORDING = 40040
 NOT_RECORDING = 40041
 STATUS_NAMES = {0: 'started', 1: 'recording', 2: 'stopped', 3: 'stopped abnormally', 4: 'stopping'}
 RUNNING = (0, 1)  # Q-AVD-58: 0 and 1 are equivalent
+TRANSCODING = 1  # /transcode/query status
+TRANSCODED = 2
+TRANSCODE_FAILED = 3
 START_OPTIONS = (
     'name', 'user_id', 'file_name', 'enable_audio_record', 'enable_realtime_transcode', 'enable_transcode',
     'enable_individual_record', 'enable_save_mix', 'enable_backup', 'enable_osdts_record', 'disable_user_name',
@@ -297,6 +307,8 @@ def validate(module):
     for name in ('wait_timeout', 'poll_interval'):
         if p[name] <= 0:
             module.fail_json(msg='%s must be a positive number of seconds, got %s' % (name, p[name]))
+    if p['transcode'] and p['state'] == 'stopped' and not p['record_id']:
+        module.fail_json(msg='transcode needs record_id: only a known recording can be transcoded')
     if p['dest'] is not None and p['state'] == 'stopped' and not p['record_id']:
         module.fail_json(msg='dest needs record_id: only a known recording can be waited for and downloaded')
 
@@ -321,6 +333,39 @@ def wait_stopped(module, client, record_id):
             raise AvdError('recording %s had not stopped within wait_timeout (record_status %s)' % (record_id, status),
                            '/room/record/status')
         time.sleep(module.params['poll_interval'])
+
+
+def transcode(module, client, record_id):
+    """Transcode a stopped recording unless that is done already, and wait for it; True when it was started."""
+    p = module.params
+    params = {'room_id': p['room_id'], 'record_id': record_id}
+    status = _int(client.call('/transcode/query', params).get('status'))
+    if status == TRANSCODED:
+        return False
+    if module.check_mode:
+        return True
+    started = False
+    if status != TRANSCODING:
+        client.call('/room/record/transfer', params, write=True, idempotent=True)
+        started = True
+    deadline = time.monotonic() + p['wait_timeout']
+    while True:
+        status = _int(client.call('/transcode/query', params).get('status'))
+        if status == TRANSCODED:
+            return started
+        if status == TRANSCODE_FAILED:
+            raise AvdError('transcoding recording %s failed (status 3)' % record_id, '/transcode/query')
+        if time.monotonic() + p['poll_interval'] > deadline:
+            raise AvdError('transcoding recording %s was not done within wait_timeout (status %s)' % (record_id, status),
+                           '/transcode/query')
+        time.sleep(p['poll_interval'])
+
+
+def _int(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
 
 
 def file_urls(client, room_id, record_id):
@@ -431,6 +476,8 @@ def stop(module, client):
         status = STATUS_NAMES[wait_stopped(module, client, record_id)]
     elif record_id:
         status = STATUS_NAMES.get(status_of(client, record_id))
+    if p['transcode'] and record_id and status == 'stopped':
+        changed = transcode(module, client, record_id) or changed
     files = download(module, client, file_urls(client, p['room_id'], record_id)) if p['dest'] is not None else []
     return changed, {'record_id': record_id, 'status': status}, before, files
 
@@ -470,6 +517,7 @@ def main():
             wait=dict(type='bool', default=True),
             wait_timeout=dict(type='int', default=300),
             poll_interval=dict(type='int', default=2),
+            transcode=dict(type='bool', default=False),
             dest=dict(type='path'),
             name=dict(type='str'),
             user_id=dict(type='str'),
