@@ -26,7 +26,6 @@ description:
     O(audio_user_ids) and O(audio_mixer_users) are applied with the documented layout updates when they differ from
     the ones last applied from this machine. The API cannot read a layout back, so that record (kept under
     O(cache_dir)) is what they are compared with; a machine without it applies them once.
-  - Desktop recordings are not handled yet.
 author:
   - rtcops developers (@rtcops)
 options:
@@ -35,6 +34,19 @@ options:
       - Room whose meeting is recorded.
     type: str
     required: true
+  kind:
+    description:
+      - V(mix) records the mixed screen; V(desktop) records a user's shared desktop.
+      - A room has at most one desktop recording, which the API neither names by an id nor reports a status for;
+        it is addressed by the room and O(name), and its files are those the server lists for O(name) once stopped.
+      - With V(desktop), only O(name), O(enable_realtime_transcode) and O(resource_id) apply to a start.
+    type: str
+    choices: [mix, desktop]
+    default: mix
+  resource_id:
+    description:
+      - With O(kind=desktop), the video stream whose desktop is recorded.
+    type: str
   state:
     description:
       - V(started) starts a recording unless one runs already; the room must have a meeting in progress.
@@ -76,7 +88,7 @@ options:
       - Files are named as on the server. Created if missing.
     type: path
   name:
-    description: Name of the recording.
+    description: Name of the recording; required with O(kind=desktop).
     type: str
   user_id:
     description: Id of the user the recording is created for; recordings can later be looked up by it.
@@ -88,7 +100,7 @@ options:
     description: Also produce a separate audio file; when V(false) only the MP4 file is produced.
     type: bool
   enable_realtime_transcode:
-    description: Transcode in real time while recording.
+    description: Transcode in real time while recording. With O(kind=desktop) the server needs it; V(false) is sent when it is not set.
     type: bool
   enable_transcode:
     description: Force transcoding.
@@ -282,6 +294,7 @@ START_OPTIONS = (
 )
 # Options /room/mix_record/update_layout and update_audio_layout can change on a running recording.
 LAYOUT_OPTIONS = ('videos', 'audio_user_ids', 'audio_mixer_users')
+DESKTOP_OPTIONS = ('name', 'enable_realtime_transcode')
 LAYOUT_KIND = 'recording_layouts'
 AAC_SAMPLES = (16000, 32000, 44100, 48000)
 PCM_SAMPLES = (8000, 16000)
@@ -304,12 +317,23 @@ def validate(module):
         module.fail_json(msg='enable_osdts_record needs videos: the server records the watermark only with a layout')
     if p['video_resolution'] is not None:
         p['video_resolution'] = p['video_resolution'].replace(' ', '')  # Q-AVD-26: the documents write 1280*720
+    if p['kind'] == 'desktop':
+        if not p['name']:
+            module.fail_json(msg='kind=desktop needs name: the desktop recording and its files are found by it')
+        mix_only = [n for n in START_OPTIONS + ('record_id', 'transcode')
+                    if n not in DESKTOP_OPTIONS and p[n] not in (None, False)]
+        if mix_only:
+            module.fail_json(msg='%s apply only to kind=mix' % ', '.join(mix_only))
+        if p['state'] == 'absent':
+            module.fail_json(msg='state=absent deletes every recording of the room; use it with kind=mix')
+    elif p['resource_id'] is not None:
+        module.fail_json(msg='resource_id applies only to kind=desktop')
     for name in ('wait_timeout', 'poll_interval'):
         if p[name] <= 0:
             module.fail_json(msg='%s must be a positive number of seconds, got %s' % (name, p[name]))
     if p['transcode'] and p['state'] == 'stopped' and not p['record_id']:
         module.fail_json(msg='transcode needs record_id: only a known recording can be transcoded')
-    if p['dest'] is not None and p['state'] == 'stopped' and not p['record_id']:
+    if p['dest'] is not None and p['state'] == 'stopped' and not p['record_id'] and p['kind'] == 'mix':
         module.fail_json(msg='dest needs record_id: only a known recording can be waited for and downloaded')
 
 
@@ -492,15 +516,64 @@ def delete(module, client):
     return True
 
 
+def start_desktop(module, client):
+    p = module.params
+    if module.check_mode:
+        return True, {'record_id': None, 'status': 'recording'}, None
+    params = {'room_id': p['room_id'], 'name': p['name'], 'enable_realtime_transcode': bool(p['enable_realtime_transcode']),
+              'resource_id': p['resource_id']}
+    try:
+        client.call('/room/desktop_record/start', params, write=True)
+    except AvdApiError as exc:
+        if exc.code != ALREADY_RECORDING:
+            raise
+        return False, {'record_id': None, 'status': 'recording'}, 'recording'
+    return True, {'record_id': None, 'status': 'recording'}, None
+
+
+def desktop_files(module, client):
+    """URLs of the desktop recording's files, once the server lists them (Q-AVD-38: no status to wait on)."""
+    p = module.params
+    deadline = time.monotonic() + p['wait_timeout']
+    while True:
+        entries = api_payload(client.call('/room/desktop_record/get', {'room_id': p['room_id'], 'name': p['name']}))
+        urls = []
+        for entry in _as_list(entries or []):
+            for url in _as_list(entry.get('download_url') or entry.get('down_url')):
+                if url and url not in urls:
+                    urls.append(url)
+        if urls or not p['wait']:
+            return urls
+        if time.monotonic() + p['poll_interval'] > deadline:
+            raise AvdError('desktop recording %s listed no file within wait_timeout' % p['name'], '/room/desktop_record/get')
+        time.sleep(p['poll_interval'])
+
+
+def stop_desktop(module, client):
+    p = module.params
+    changed = True
+    if module.check_mode:
+        return True, {'record_id': None, 'status': 'stopped'}, None, []
+    try:
+        client.call('/room/desktop_record/stop', {'room_id': p['room_id']}, write=True, idempotent=True)
+    except AvdApiError as exc:
+        if exc.code != NOT_RECORDING:
+            raise
+        changed = False
+    files = download(module, client, desktop_files(module, client)) if p['dest'] is not None else []
+    return changed, {'record_id': None, 'status': 'stopped' if changed or files else None}, None, files
+
+
 def run(module):
     p = module.params
     client = module.client
     validate(module)
     files = []
+    desktop = p['kind'] == 'desktop'
     if p['state'] == 'started':
-        changed, record, before = start(module, client)
+        changed, record, before = (start_desktop if desktop else start)(module, client)
     elif p['state'] == 'stopped':
-        changed, record, before, files = stop(module, client)
+        changed, record, before, files = (stop_desktop if desktop else stop)(module, client)
     else:
         changed = delete(module, client)
         record, before = {'record_id': None, 'status': None}, None
@@ -512,6 +585,8 @@ def main():
     module = AvdModule(
         argument_spec=dict(
             room_id=dict(type='str', required=True),
+            kind=dict(type='str', default='mix', choices=['mix', 'desktop']),
+            resource_id=dict(type='str'),
             state=dict(type='str', default='started', choices=['started', 'stopped', 'absent']),
             record_id=dict(type='str'),
             wait=dict(type='bool', default=True),
