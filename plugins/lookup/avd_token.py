@@ -62,6 +62,7 @@ _raw:
 from ansible.errors import AnsibleLookupError
 from ansible.plugins.lookup import LookupBase
 
+from ansible_collections.rtcops.conference.plugins.module_utils._http import url_problem
 from ansible_collections.rtcops.conference.plugins.module_utils._avd_client import AvdApiError, AvdClient, AvdError
 from ansible_collections.rtcops.conference.plugins.module_utils._secrets import redact
 from ansible_collections.rtcops.conference.plugins.module_utils._token_cache import TokenCache
@@ -85,9 +86,9 @@ class LookupModule(LookupBase):
         secrets = [secret_key]
         if not server_url:
             raise AnsibleLookupError('avd_token: server_url is required (or the AVD_SERVER_URL environment variable)')
-        if not server_url.startswith(('http://', 'https://')):
-            raise AnsibleLookupError('avd_token: server_url must start with http:// or https://, got %s'
-                                     % redact(server_url, secrets))
+        problem = url_problem('server_url', server_url)
+        if problem:
+            raise AnsibleLookupError('avd_token: %s' % redact(problem, secrets))
         if not (access_key and secret_key):
             raise AnsibleLookupError('avd_token: either token or both access_key and secret_key are needed')
         timeout = self.get_option('timeout')

@@ -12,6 +12,7 @@ import traceback
 from ansible.module_utils.basic import AnsibleModule, env_fallback
 
 from ansible_collections.rtcops.conference.plugins.module_utils import _avd_client as avd
+from ansible_collections.rtcops.conference.plugins.module_utils._http import url_problem
 from ansible_collections.rtcops.conference.plugins.module_utils._ensure import MissingForCreate, RecreateNeeded
 from ansible_collections.rtcops.conference.plugins.module_utils._token_cache import TokenCache
 
@@ -43,8 +44,9 @@ class AvdModule(AnsibleModule):
                 self.fail_json(msg='%s must not be empty' % name)
         if self.params['timeout'] <= 0:
             self.fail_json(msg='timeout must be a positive number of seconds, got %s' % self.params['timeout'])
-        if not self.params['server_url'].startswith(('http://', 'https://')):
-            self.fail_json(msg='server_url must start with http:// or https://, got %s' % self.params['server_url'])
+        problem = url_problem('server_url', self.params['server_url'])
+        if problem:
+            self.fail_json(msg=problem)
         self._client = None
 
     @property

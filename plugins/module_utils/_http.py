@@ -19,6 +19,13 @@ import ssl
 from urllib.parse import urlsplit
 
 
+def url_problem(option, value):
+    """The message for an option that is not an http(s) base URL, or None when it is one."""
+    if not str(value).startswith(('http://', 'https://')):
+        return '%s must start with http:// or https://, got %s' % (option, value)
+    return None
+
+
 class TransportError(Exception):
     """No usable answer. ``sent`` is False only when the request provably never reached the server."""
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from ansible.module_utils.basic import AnsibleModule, env_fallback
 
+from ansible_collections.rtcops.conference.plugins.module_utils._http import url_problem
 from ansible_collections.rtcops.conference.plugins.module_utils._topvdn_client import DEFAULT_API_URL, TopvdnClient, TopvdnError
 
 # Keep in sync with plugins/doc_fragments/topvdn.py.
@@ -28,8 +29,9 @@ class TopvdnModule(AnsibleModule):
         spec.update(argument_spec)
         super().__init__(argument_spec=spec, **kwargs)
         p = self.params
-        if not p['api_url'].startswith(('http://', 'https://')):
-            self.fail_json(msg='api_url must start with http:// or https://, got %s' % p['api_url'])
+        problem = url_problem('api_url', p['api_url'])
+        if problem:
+            self.fail_json(msg=problem)
         if p['timeout'] <= 0:
             self.fail_json(msg='timeout must be a positive number of seconds, got %s' % p['timeout'])
         if p['client_id'] < 0:

@@ -254,7 +254,7 @@ from ansible_collections.rtcops.conference.plugins.module_utils._anyrtc_client i
     CONNECTION_SPEC, AnyRTCClient, AnyRTCError, secrets_of,
 )
 from ansible_collections.rtcops.conference.plugins.module_utils._download import save_stream
-from ansible_collections.rtcops.conference.plugins.module_utils._http import TransportError
+from ansible_collections.rtcops.conference.plugins.module_utils._http import TransportError, url_problem
 
 CHUNK = 1024 * 1024
 CNAME = re.compile(r'^[A-Za-z0-9 !#$%&()+\-:;<=.>?@\[\]^_{}|~,]+$')
@@ -585,8 +585,9 @@ def main():
         validate(p)
     except Invalid as exc:
         module.fail_json(msg=str(exc))
-    if not p['api_url'].startswith(('http://', 'https://')):
-        module.fail_json(msg='api_url must start with http:// or https://, got %s' % p['api_url'])
+    problem = url_problem('api_url', p['api_url'])
+    if problem:
+        module.fail_json(msg=problem)
     client = AnyRTCClient(p['app_id'], p['customer_id'], p['customer_secret'], p['api_url'], p['validate_certs'],
                           p['ca_path'], p['timeout'], secrets=secrets)
     try:

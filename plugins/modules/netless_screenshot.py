@@ -148,7 +148,7 @@ import os
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.rtcops.conference.plugins.module_utils._download import save_stream
-from ansible_collections.rtcops.conference.plugins.module_utils._http import TransportError
+from ansible_collections.rtcops.conference.plugins.module_utils._http import TransportError, url_problem
 from ansible_collections.rtcops.conference.plugins.module_utils._netless_client import CONNECTION_SPEC, NetlessClient, NetlessError
 
 CHUNK = 1024 * 1024
@@ -200,8 +200,9 @@ def main():
         module.fail_json(msg='path must start with /, got %s' % p['path'])
     if not p['room_uuid'].strip():
         module.fail_json(msg='room_uuid must not be empty')
-    if not p['api_url'].startswith(('http://', 'https://')):
-        module.fail_json(msg='api_url must start with http:// or https://, got %s' % p['api_url'])
+    problem = url_problem('api_url', p['api_url'])
+    if problem:
+        module.fail_json(msg=problem)
     client = NetlessClient(p['token'], p['region'], p['api_url'], p['validate_certs'], p['ca_path'], p['timeout'])
     try:
         run(module, client)

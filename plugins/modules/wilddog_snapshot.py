@@ -135,7 +135,7 @@ from urllib.parse import unquote, urlsplit
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.rtcops.conference.plugins.module_utils._download import save_stream
-from ansible_collections.rtcops.conference.plugins.module_utils._http import TransportError
+from ansible_collections.rtcops.conference.plugins.module_utils._http import TransportError, url_problem
 from ansible_collections.rtcops.conference.plugins.module_utils._wilddog_client import (
     CONNECTION_SPEC, RATE_LIMITED, SERVER_ERRORS, WilddogClient, WilddogError,
 )
@@ -202,8 +202,9 @@ def main():
     for name in ('room_id', 'app_id', 'token'):
         if not p[name].strip():
             module.fail_json(msg='%s must not be empty' % name)
-    if not p['api_url'].startswith(('http://', 'https://')):
-        module.fail_json(msg='api_url must start with http:// or https://, got %s' % p['api_url'])
+    problem = url_problem('api_url', p['api_url'])
+    if problem:
+        module.fail_json(msg=problem)
     client = WilddogClient(p['app_id'], p['token'], p['api_url'], p['validate_certs'], p['ca_path'], p['timeout'])
     try:
         run(module, client)
