@@ -28,3 +28,23 @@ attributes:
     support: N/A
     details: The module only reads.
 '''
+
+    # The plugins that download artefacts: an action plugin with a module of the same name.
+    DOWNLOAD = r'''
+attributes:
+  action:
+    description: Indicates this has a corresponding action plugin so some parts of the options can be executed on the controller.
+    support: full
+    details: The module does the API work and the download; the action plugin places the files in O(dest) on the controller.
+  async:
+    description: Supports being used with the C(async) keyword.
+    support: partial
+    details:
+      - >-
+        When the task runs on the controller (C(hosts: localhost), C(delegate_to: localhost), or any local connection),
+        which is the usual case, the module writes into O(dest) itself and C(async)/C(poll) work, also with
+        M(ansible.builtin.async_status).
+      - >-
+        On another host, a task with C(async) that downloads files fails: the files of a background job there cannot
+        be fetched afterwards.
+'''

@@ -18,8 +18,8 @@ description:
     naming the option; see the notes for the rules that are not checked.
   - B(Idempotence.) A recording is addressed by O(resource_id) and O(sid) as a start returned them. Starting a
     recording that still runs, or stopping one that is already stopped, is no change.
-  - This is an action plugin with a module of the same name; the module calls the API and downloads on the host
-    the task runs on, the action moves the files to the controller.
+  - This is an action plugin with a module of the same name. On the controller the module writes into O(dest)
+    itself; on another host it downloads into a temporary directory there and the action fetches the files.
 author:
   - rtcops developers (@rtcops)
 options:
@@ -118,6 +118,7 @@ options:
 extends_documentation_fragment:
   - rtcops.conference.anyrtc
   - rtcops.conference.attributes
+  - rtcops.conference.attributes.DOWNLOAD
 attributes:
   check_mode:
     support: partial
@@ -127,9 +128,6 @@ attributes:
   diff_mode:
     support: full
     details: Shows the recording status before and after, and the SHA-256 of each downloaded file.
-  action:
-    description: Runs as an action plugin on the controller together with a module of the same name.
-    support: full
 notes:
   - "Rules checked before sending: O(cname) characters and length; O(uid) length; O(layout) and C(transcodingConfig),
     C(audioProfile) and O(extension_service_config) only in mix mode; O(snapshot_config) and a required
@@ -243,7 +241,6 @@ dest:
   sample: /srv/archive/standup
 '''
 
-import os
 import re
 import time
 from urllib.parse import quote, unquote
@@ -253,7 +250,7 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.rtcops.conference.plugins.module_utils._anyrtc_client import (
     CONNECTION_SPEC, AnyRTCClient, AnyRTCError, secrets_of,
 )
-from ansible_collections.rtcops.conference.plugins.module_utils._download import save_stream
+from ansible_collections.rtcops.conference.plugins.module_utils._download import Downloads
 from ansible_collections.rtcops.conference.plugins.module_utils._http import TransportError, url_problem
 
 CHUNK = 1024 * 1024
@@ -482,6 +479,7 @@ def stop(module, client, result):
     result['status'] = STOPPED
     result['diff']['after']['status'] = STOPPED
     if '_code' in answer:
+        result['diff']['before']['status'] = STOPPED
         if answer['_code'] == 435:
             module.warn('the recording produced no file: nobody in the channel sent a stream (435)')
         return []
@@ -495,16 +493,19 @@ def stop(module, client, result):
     return result['file_list']
 
 
-def fetch(module, client, url, name, deadline):
+def chunks(client, url, response):
+    try:
+        yield from response.chunks(CHUNK)
+    except TransportError as exc:
+        raise AnyRTCError(client.redact('anyRTC download of %s failed: %s' % (url, exc)))
+
+
+def fetch(module, client, downloads, url, name, deadline):
     p = module.params
     while True:
         response = client.download(url)
         if response is not None:
-            try:
-                path, sha256, size = save_stream(response.chunks(CHUNK), p['dest'], name)
-            except TransportError as exc:
-                raise AnyRTCError(client.redact('anyRTC download of %s failed: %s' % (url, exc)))
-            return dict(name=os.path.basename(path), path=path, sha256=sha256, size=size, url=url)
+            return downloads.store(chunks(client, url, response), name, url=url)
         if not p['wait_for_status'] or time.monotonic() + p['poll_interval'] > deadline:
             raise AnyRTCError('the storage does not have %s' % url)
         time.sleep(p['poll_interval'])
@@ -515,14 +516,13 @@ def download(module, client, listed):
     p = module.params
     base = p['download_url'].rstrip('/')
     deadline = time.monotonic() + p['wait_timeout']
-    files = []
+    downloads = Downloads(p['dest'])
     for item in listed:
         key = str(item.get('filename') or '')
         if not key:
             continue
         url = '%s/%s' % (base, quote(key, safe='/'))
-        playlist = fetch(module, client, url, key.rsplit('/', 1)[-1], deadline)
-        files.append(playlist)
+        playlist = fetch(module, client, downloads, url, key.rsplit('/', 1)[-1], deadline)
         if not key.endswith('.m3u8'):
             continue
         folder = key.rsplit('/', 1)[0] + '/' if '/' in key else ''
@@ -533,8 +533,8 @@ def download(module, client, listed):
             if not line or line.startswith('#') or '://' in line or line.startswith('/'):
                 continue
             segment = folder + unquote(line)
-            files.append(fetch(module, client, '%s/%s' % (base, quote(segment, safe='/')), segment.rsplit('/', 1)[-1], deadline))
-    return files
+            fetch(module, client, downloads, '%s/%s' % (base, quote(segment, safe='/')), segment.rsplit('/', 1)[-1], deadline)
+    return downloads
 
 
 def run(module, client):
@@ -547,8 +547,13 @@ def run(module, client):
             apply_layout(module, client, result)
     else:
         listed = stop(module, client, result)
+        if p['dest'] is not None:
+            result['dest'] = p['dest']
         if p['dest'] is not None and listed:
-            result['files'] = download(module, client, listed)
+            downloads = download(module, client, listed)
+            result['files'] = downloads.files
+            result['diff']['before']['files'], result['diff']['after']['files'] = downloads.diff()
+            result['changed'] = result['changed'] or downloads.changed
     module.exit_json(**result)
 
 

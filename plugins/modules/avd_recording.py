@@ -20,8 +20,8 @@ description:
     listed and downloaded (the server writes them while it stops); a recording that stops abnormally fails the task.
   - Files are streamed to disk, checked by SHA-256 and written into O(dest) atomically; a file already there with
     the same checksum is left alone.
-  - This is an action plugin with a module of the same name; the module calls the API, waits and downloads on the
-    host the task runs on, the action moves the files to the controller.
+  - This is an action plugin with a module of the same name. On the controller the module writes into O(dest)
+    itself; on another host it downloads into a temporary directory there and the action fetches the files.
   - B(Layout of a running recording.) With O(state=started) and the O(record_id) of a running recording, O(videos),
     O(audio_user_ids) and O(audio_mixer_users) are applied with the documented layout updates when they differ from
     the ones last applied from this machine. The API cannot read a layout back, so that record (kept under
@@ -177,6 +177,7 @@ options:
 extends_documentation_fragment:
   - rtcops.conference.avd
   - rtcops.conference.attributes
+  - rtcops.conference.attributes.DOWNLOAD
 attributes:
   check_mode:
     support: partial
@@ -186,9 +187,6 @@ attributes:
   diff_mode:
     support: full
     details: Shows the recording's status before and after, and the SHA-256 of each downloaded file.
-  action:
-    description: Runs as an action plugin on the controller together with a module of the same name.
-    support: full
 seealso:
   - module: rtcops.conference.avd_room
 '''
@@ -275,7 +273,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from ansible_collections.rtcops.conference.plugins.module_utils._avd_client import AvdApiError, AvdError, api_payload
 from ansible_collections.rtcops.conference.plugins.module_utils._avd_module import AvdModule
-from ansible_collections.rtcops.conference.plugins.module_utils._download import save_stream
+from ansible_collections.rtcops.conference.plugins.module_utils._download import Downloads
 from ansible_collections.rtcops.conference.plugins.module_utils._ledger import Ledger
 
 ALREADY_RECORDING = 40040
@@ -411,15 +409,14 @@ def _as_list(value):
 
 
 def download(module, client, urls):
-    files = []
+    downloads = Downloads(module.params['dest'], module.check_mode)
     for url in urls:
         chunks = client.download_chunks(url)
         if chunks is None:
             raise AvdError('the server does not have the file %s any more' % client.redact(url), '/attachment')
         name = (parse_qs(urlsplit(url).query).get('file') or [urlsplit(url).path])[0].rsplit('/', 1)[-1]
-        path, sha256, size = save_stream(chunks, module.params['dest'], name)
-        files.append(dict(name=name, path=path, sha256=sha256, size=size, url=url))
-    return files
+        downloads.store(chunks, name, url=url)
+    return downloads
 
 
 def wanted_layout(params):
@@ -483,7 +480,7 @@ def stop(module, client):
     if before in ('stopped', 'stopped abnormally'):
         changed = False
     elif module.check_mode:
-        return True, {'record_id': record_id, 'status': 'stopped'}, before, []
+        return True, {'record_id': record_id, 'status': 'stopped'}, before, None
     else:
         params = {'room_id': p['room_id']}
         if record_id:
@@ -500,9 +497,12 @@ def stop(module, client):
         status = STATUS_NAMES[wait_stopped(module, client, record_id)]
     elif record_id:
         status = STATUS_NAMES.get(status_of(client, record_id))
+    before = {'status': before}
     if p['transcode'] and record_id and status == 'stopped':
-        changed = transcode(module, client, record_id) or changed
-    files = download(module, client, file_urls(client, p['room_id'], record_id)) if p['dest'] is not None else []
+        transcoded_now = transcode(module, client, record_id)
+        before['transcoded'] = not transcoded_now
+        changed = transcoded_now or changed
+    files = download(module, client, file_urls(client, p['room_id'], record_id)) if p['dest'] is not None else None
     return changed, {'record_id': record_id, 'status': status}, before, files
 
 
@@ -553,32 +553,42 @@ def stop_desktop(module, client):
     p = module.params
     changed = True
     if module.check_mode:
-        return True, {'record_id': None, 'status': 'stopped'}, None, []
+        return True, {'record_id': None, 'status': 'stopped'}, None, None
     try:
         client.call('/room/desktop_record/stop', {'room_id': p['room_id']}, write=True, idempotent=True)
     except AvdApiError as exc:
         if exc.code != NOT_RECORDING:
             raise
         changed = False
-    files = download(module, client, desktop_files(module, client)) if p['dest'] is not None else []
-    return changed, {'record_id': None, 'status': 'stopped' if changed or files else None}, None, files
+    files = download(module, client, desktop_files(module, client)) if p['dest'] is not None else None
+    return changed, {'record_id': None, 'status': 'stopped' if changed or (files and files.files) else None}, None, files
 
 
 def run(module):
     p = module.params
     client = module.client
     validate(module)
-    files = []
+    downloads = None
     desktop = p['kind'] == 'desktop'
     if p['state'] == 'started':
         changed, record, before = (start_desktop if desktop else start)(module, client)
     elif p['state'] == 'stopped':
-        changed, record, before, files = (stop_desktop if desktop else stop)(module, client)
+        changed, record, before, downloads = (stop_desktop if desktop else stop)(module, client)
     else:
         changed = delete(module, client)
         record, before = {'record_id': None, 'status': None}, None
-    module.exit_json(changed=changed, record=record, files=files,
-                     diff={'before': {'status': before}, 'after': {'status': record['status']}})
+    before = before if isinstance(before, dict) else {'status': before}
+    after = dict(before, status=record['status'])
+    if 'transcoded' in before:
+        after['transcoded'] = True
+    result = dict(record=record, files=[])
+    if p['dest'] is not None:
+        result['dest'] = p['dest']
+    if downloads is not None:
+        before['files'], after['files'] = downloads.diff()
+        changed = changed or downloads.changed
+        result['files'] = downloads.files
+    module.exit_json(changed=changed, diff={'before': before, 'after': after}, **result)
 
 
 def main():

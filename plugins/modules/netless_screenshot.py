@@ -17,8 +17,8 @@ description:
     API token.
   - Files are streamed to disk and checked by SHA-256; a file lands in O(dest) complete or not at all. A
     screenshot identical to the file already in O(dest) leaves it alone, and the task then reports no change.
-  - This is an action plugin with a module of the same name; the module calls the API and downloads on the host
-    the task runs on, the action moves the files to the controller.
+  - This is an action plugin with a module of the same name. On the controller the module writes into O(dest)
+    itself; on another host it downloads into a temporary directory there and the action fetches the files.
 author:
   - rtcops developers (@rtcops)
 options:
@@ -58,6 +58,7 @@ options:
 extends_documentation_fragment:
   - rtcops.conference.netless
   - rtcops.conference.attributes
+  - rtcops.conference.attributes.DOWNLOAD
 attributes:
   check_mode:
     support: full
@@ -67,9 +68,6 @@ attributes:
   diff_mode:
     support: full
     details: Shows the SHA-256 of each file in O(dest) before and after.
-  action:
-    description: Runs as an action plugin on the controller together with a module of the same name.
-    support: full
 '''
 
 EXAMPLES = r'''
@@ -147,7 +145,7 @@ import os
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.rtcops.conference.plugins.module_utils._download import save_stream
+from ansible_collections.rtcops.conference.plugins.module_utils._download import Downloads
 from ansible_collections.rtcops.conference.plugins.module_utils._http import TransportError, url_problem
 from ansible_collections.rtcops.conference.plugins.module_utils._netless_client import CONNECTION_SPEC, NetlessClient, NetlessError
 
@@ -171,14 +169,15 @@ def chunks(client, response):
 def run(module, client):
     p = module.params
     if module.check_mode:
-        module.exit_json(changed=True, files=[], msg='screenshots would be taken and downloaded')
+        module.exit_json(changed=True, files=[], dest=p['dest'], msg='screenshots would be taken and downloaded')
     shots = client.screenshots(p['room_uuid'], p['width'], p['height'], p['path'], whole_directory=p['scenes'] == 'all')
-    files = []
+    downloads = Downloads(p['dest'])
     for shot, name in zip(shots, file_names(shots)):
-        path, sha256, size = save_stream(chunks(client, client.download(shot['url'])), p['dest'], name)
-        files.append(dict(name=name, path=path, sha256=sha256, size=size, url=shot['url'], key=shot.get('key'),
-                          bucket=shot.get('bucket'), storage_region=shot.get('region')))
-    module.exit_json(changed=False, files=files)
+        downloads.store(chunks(client, client.download(shot['url'])), name, url=shot['url'], key=shot.get('key'),
+                        bucket=shot.get('bucket'), storage_region=shot.get('region'))
+    before, after = downloads.diff()
+    module.exit_json(changed=downloads.changed, files=downloads.files, dest=p['dest'],
+                     diff={'before': {'files': before}, 'after': {'files': after}})
 
 
 def main():

@@ -17,8 +17,8 @@ description:
   - The file is streamed to disk and checked by SHA-256; it lands in O(dest) complete or not at all. When O(dest)
     already holds the same image the task reports no change.
   - A device without any cover image (HTTP 404) is not an error; RV(found) is then V(false).
-  - This is an action plugin with a module of the same name; the module downloads on the host the task runs on,
-    the action moves the file to the controller.
+  - This is an action plugin with a module of the same name. On the controller the module writes into O(dest)
+    itself; on another host it downloads into a temporary directory there and the action fetches the file.
 author:
   - rtcops developers (@rtcops)
 options:
@@ -35,6 +35,7 @@ options:
 extends_documentation_fragment:
   - rtcops.conference.topvdn
   - rtcops.conference.attributes
+  - rtcops.conference.attributes.DOWNLOAD
 attributes:
   check_mode:
     support: full
@@ -42,9 +43,6 @@ attributes:
   diff_mode:
     support: full
     details: Shows the SHA-256 of the file in O(dest) before and after.
-  action:
-    description: Runs as an action plugin on the controller together with a module of the same name.
-    support: full
 seealso:
   - module: rtcops.conference.topvdn_snapshot_upload
 '''
@@ -116,7 +114,7 @@ dest:
   sample: /srv/archive
 '''
 
-from ansible_collections.rtcops.conference.plugins.module_utils._download import save_stream
+from ansible_collections.rtcops.conference.plugins.module_utils._download import Downloads, plain_file_name
 from ansible_collections.rtcops.conference.plugins.module_utils._topvdn_client import TopvdnError
 from ansible_collections.rtcops.conference.plugins.module_utils._http import TransportError
 from ansible_collections.rtcops.conference.plugins.module_utils._topvdn_module import TopvdnModule
@@ -133,16 +131,18 @@ def chunks(module, response):
 
 def run(module):
     params = module.params
+    if params['filename'] is not None and not plain_file_name(params['filename']):
+        module.fail_json(msg='filename must be a plain file name, got %s' % params['filename'])
     response = module.client.cover(params['client_id'])
     if response is None:
-        module.exit_json(changed=False, found=False, files=[])
+        module.exit_json(changed=False, found=False, files=[], dest=params['dest'])
     content_type = (response.headers.get('Content-Type') or '').split(';')[0].strip()
     name = params['filename'] or '%s-cover.%s' % (params['client_id'], 'png' if content_type == 'image/png' else 'jpg')
-    try:
-        path, sha256, size = save_stream(chunks(module, response), params['dest'], name)
-    except ValueError:
-        module.fail_json(msg='filename must be a plain file name, got %s' % params['filename'])
-    module.exit_json(changed=False, found=True, files=[dict(name=name, path=path, sha256=sha256, size=size, content_type=content_type)])
+    downloads = Downloads(params['dest'], module.check_mode)
+    downloads.store(chunks(module, response), name, content_type=content_type)
+    before, after = downloads.diff()
+    module.exit_json(changed=downloads.changed, found=True, files=downloads.files, dest=params['dest'],
+                     diff={'before': {'files': before}, 'after': {'files': after}})
 
 
 def main():

@@ -19,8 +19,8 @@ description:
     O(poll_interval) seconds until it can be downloaded, within the same O(wait_timeout).
   - Each snapshot is a new set of images with new names (the name holds the time of the request), so every run
     that takes one reports a change. The server keeps the images for 15 days.
-  - This is an action plugin with a module of the same name; the module calls the API and downloads on the host
-    the task runs on, the action moves the files to the controller.
+  - This is an action plugin with a module of the same name. On the controller the module writes into O(dest)
+    itself; on another host it downloads into a temporary directory there and the action fetches the files.
 author:
   - rtcops developers (@rtcops)
 options:
@@ -55,6 +55,7 @@ options:
 extends_documentation_fragment:
   - rtcops.conference.wilddog
   - rtcops.conference.attributes
+  - rtcops.conference.attributes.DOWNLOAD
 attributes:
   check_mode:
     support: full
@@ -64,9 +65,6 @@ attributes:
   diff_mode:
     support: full
     details: Shows the SHA-256 of each new file in O(dest).
-  action:
-    description: Runs as an action plugin on the controller together with a module of the same name.
-    support: full
 '''
 
 EXAMPLES = r'''
@@ -134,7 +132,7 @@ from urllib.parse import unquote, urlsplit
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.rtcops.conference.plugins.module_utils._download import save_stream
+from ansible_collections.rtcops.conference.plugins.module_utils._download import Downloads
 from ansible_collections.rtcops.conference.plugins.module_utils._http import TransportError, url_problem
 from ansible_collections.rtcops.conference.plugins.module_utils._wilddog_client import (
     CONNECTION_SPEC, RATE_LIMITED, SERVER_ERRORS, WilddogClient, WilddogError,
@@ -158,15 +156,19 @@ def take_snapshot(client, room_id, deadline, window):
             time.sleep(window)
 
 
-def download_when_ready(client, url, directory, deadline, interval):
+def chunks(client, url, response):
+    try:
+        yield from response.chunks(CHUNK)
+    except TransportError as exc:
+        raise WilddogError(client.redact('Wilddog download of %s failed: %s' % (url, exc)))
+
+
+def download_when_ready(client, url, downloads, deadline, interval):
     while True:
         response = client.image(url)
         if response is not None:
             name = unquote(os.path.basename(urlsplit(url).path)) or 'snapshot.jpg'
-            try:
-                return save_stream(response.chunks(CHUNK), directory, name)
-            except TransportError as exc:
-                raise WilddogError(client.redact('Wilddog download of %s failed: %s' % (url, exc)))
+            return downloads.store(chunks(client, url, response), name, url=url)
         if time.monotonic() + interval > deadline:
             raise WilddogError('Wilddog image %s did not appear within wait_timeout' % url)
         time.sleep(interval)
@@ -175,14 +177,15 @@ def download_when_ready(client, url, directory, deadline, interval):
 def run(module, client):
     p = module.params
     if module.check_mode:
-        module.exit_json(changed=True, files=[], msg='a snapshot would be taken and its images downloaded')
+        module.exit_json(changed=True, files=[], dest=p['dest'], msg='a snapshot would be taken and its images downloaded')
     deadline = time.monotonic() + p['wait_timeout']
     urls, waits = take_snapshot(client, p['room_id'], deadline, p['rate_limit_window'])
-    files = []
+    downloads = Downloads(p['dest'])
     for url in urls:
-        path, sha256, size = download_when_ready(client, url, p['dest'], deadline, p['poll_interval'])
-        files.append(dict(name=os.path.basename(path), path=path, sha256=sha256, size=size, url=url))
-    module.exit_json(changed=bool(files), files=files, rate_limit_waits=waits)
+        download_when_ready(client, url, downloads, deadline, p['poll_interval'])
+    before, after = downloads.diff()
+    module.exit_json(changed=downloads.changed, files=downloads.files, dest=p['dest'], rate_limit_waits=waits,
+                     diff={'before': {'files': before}, 'after': {'files': after}})
 
 
 def main():

@@ -4,10 +4,12 @@
 
 """The controller half of the plugins that download artefacts. Private to this collection.
 
-The module of the same name does the API work and the waiting, and streams the files into a temporary
-directory on the host it runs on. This action then brings every file to ``dest`` on the controller: into a
-temporary file next to the target, checked against the module's SHA-256, then renamed, so a file in ``dest``
-is always complete. A file already in ``dest`` with the same checksum is left as it is (``changed: false``).
+The module of the same name does the API work and the waiting, and streams the files to disk. When the task runs
+on the controller (a local connection, the usual case), the module writes into ``dest`` itself; that is also how
+``async`` works. On a managed host it writes into a temporary directory there, and this action brings every file
+to ``dest`` on the controller: into a temporary file next to the target, checked against the module's SHA-256,
+then renamed, so a file in ``dest`` is always complete. Either way a file already in ``dest`` with the same
+checksum is left as it is (``changed: false``).
 """
 
 from __future__ import annotations
@@ -18,12 +20,14 @@ import tempfile
 from ansible.errors import AnsibleActionFail
 from ansible.plugins.action import ActionBase
 
-from ansible_collections.rtcops.conference.plugins.module_utils._download import file_sha256, safe_file_name
+from ansible_collections.rtcops.conference.plugins.module_utils._download import current_umask, file_sha256, safe_file_name
 
 
 class DownloadAction(ActionBase):
 
     TRANSFERS_FILES = False
+    _supports_check_mode = True
+    _supports_async = True
     module_name = None  # the FQCN of the module of the same name
     dest_required = True  # False: without dest the module runs as it is and nothing is downloaded
 
@@ -45,29 +49,52 @@ class DownloadAction(ActionBase):
             self._connection.fetch_file(remote_path, temp)
             if file_sha256(temp) != sha256:
                 raise AnsibleActionFail('%s changed on its way to the controller (SHA-256 differs)' % os.path.basename(local_path))
-            umask = os.umask(0)
-            os.umask(umask)
-            os.chmod(temp, 0o666 & ~umask)
+            os.chmod(temp, 0o666 & ~current_umask())
             os.replace(temp, local_path)
         except BaseException:
             if os.path.exists(temp):
                 os.unlink(temp)
             raise
 
+    def _on_controller(self):
+        """Whether the module runs on the controller itself, and can write into ``dest`` directly."""
+        return getattr(self._connection, 'transport', None) == 'local'
+
+    def _run_module(self, result, args, task_vars, wrap_async):
+        result.update(self._execute_module(module_name=self.module_name, module_args=args, task_vars=task_vars,
+                                           wrap_async=wrap_async))
+        if not wrap_async:
+            self._remove_tmp_path(self._connection._shell.tmpdir)
+        return result
+
     def run(self, tmp=None, task_vars=None):
         result = super().run(tmp, task_vars)
         del tmp  # not used since Ansible 2.7
-        if not self.dest_required and self._task.args.get('dest') is None:
-            result.update(self._execute_module(module_name=self.module_name, module_args=self._task.args, task_vars=task_vars))
-            return result
+        wrap_async = self._task.async_val and not self._connection.has_native_async
+        args = dict(self._task.args)
+        if not self.dest_required and args.get('dest') is None:
+            return self._run_module(result, args, task_vars, wrap_async)
         try:
             dest = self._destination()
         except AnsibleActionFail as exc:
             result.update(failed=True, msg=str(exc))
             return result
+        if self._on_controller():
+            # The module writes into dest itself and judges each file there, so its result is final: this is also
+            # what makes async work, where nothing runs on the controller after the job has been started.
+            args['dest'] = dest
+            return self._run_module(result, args, task_vars, wrap_async)
+        if wrap_async:
+            result.update(failed=True, msg='async needs this task to run on the controller (for example with delegate_to: '
+                                           'localhost): the files of a background job cannot be fetched from %s afterwards'
+                                           % task_vars.get('inventory_hostname', 'the managed host'))
+            return result
+        return self._run_staged(result, args, task_vars, dest)
+
+    def _run_staged(self, result, args, task_vars, dest):
+        """The module downloads into a temporary directory on the managed host; the files are fetched from there."""
         remote_tmp = self._make_tmp_path()
         try:
-            args = dict(self._task.args)
             args['dest'] = self._connection._shell.join_path(remote_tmp, 'downloads')
             module_result = self._execute_module(module_name=self.module_name, module_args=args, task_vars=task_vars)
             result.update(module_result)
@@ -84,11 +111,14 @@ class DownloadAction(ActionBase):
                 if changed and not self._task.check_mode:
                     self._store(produced['path'], local_path, produced['sha256'])
                 files.append(dict(produced, path=local_path, changed=changed))
-            # A module may report a change of its own, for example the screenshots check mode would take.
-            changed = bool(module_result.get('changed')) or any(f['changed'] for f in files)
             diff = module_result.get('diff') or {}
-            result.update(files=files, dest=dest, changed=changed,
-                          diff={'before': dict(diff.get('before') or {}, files=before), 'after': dict(diff.get('after') or {}, files=after)})
+            own_before = dict((k, v) for k, v in (diff.get('before') or {}).items() if k != 'files')
+            own_after = dict((k, v) for k, v in (diff.get('after') or {}).items() if k != 'files')
+            # Every file is new in the empty staging directory, so the module's own change (a recording stopped,
+            # a snapshot taken) is read from the rest of its diff; a module that produced no file says it plainly.
+            own_changed = bool(module_result.get('changed')) and (not files or own_before != own_after)
+            result.update(files=files, dest=dest, changed=own_changed or any(f['changed'] for f in files),
+                          diff={'before': dict(own_before, files=before), 'after': dict(own_after, files=after)})
         except AnsibleActionFail as exc:
             result.update(failed=True, msg=str(exc))
         finally:

@@ -74,6 +74,7 @@ def ansible_env(tmp_path_factory):
     env.update({
         'ANSIBLE_COLLECTIONS_PATH': str(root / 'collections'),
         'ANSIBLE_ROLES_PATH': str(HERE / 'targets'),
+        'ANSIBLE_CONNECTION_PLUGINS': str(HERE / 'connection_plugins'),
         'ANSIBLE_PYTHON_INTERPRETER': sys.executable,
         'ANSIBLE_LOCAL_TEMP': str(root / 'local-tmp'),
         'ANSIBLE_REMOTE_TMP': str(root / 'remote-tmp'),
