@@ -1,5 +1,6 @@
 """HTTP server core: routing, parameter parsing, control API, fault injection, request log and TLS."""
 import datetime
+import fnmatch
 import functools
 import ipaddress
 import json
@@ -280,10 +281,10 @@ class Faults:
             self._faults.append(fault)
 
     def take(self, path):
-        """Consume one use of the first fault for ``path``; None if there is none."""
+        """Consume one use of the first fault whose path is ``path`` or a ``*`` pattern matching it; None if there is none."""
         with self._lock:
             for fault in self._faults:
-                if fault["path"] == path:
+                if fault["path"] == path or ("*" in fault["path"] and fnmatch.fnmatchcase(path, fault["path"])):
                     fault["count"] -= 1
                     if fault["count"] == 0:
                         self._faults.remove(fault)

@@ -159,6 +159,21 @@ def test_individual_flow(app):
         assert requests.get(f"{app.url}/_anyrtc/storage/recbucket/{item['filename']}", timeout=5).status_code == 200
 
 
+def test_update_changes_the_files_of_the_stop(app):
+    """An update replacing the subscription with one UID leaves one playlist in individual mode."""
+    body = start_body(transcodingConfig=None)
+    del body["clientRequest"]["recordingConfig"]["transcodingConfig"]
+    resource, sid = started(app, mode="individual", body=body)
+    update = {"uid": "527841", "cname": CHANNEL, "clientRequest": {"streamSubscribe": {
+        "audioUidList": {"subscribeAudioUids": ["456"]}, "videoUidList": {"subscribeVideoUids": ["456"]}}}}
+    assert call(app, "POST", session_path(resource, sid, "individual", "update"), update).status_code == 200
+    session = control(app, "GET", "/state").json()["anyrtc"]["sessions"][sid]
+    assert session["updates"] == 1
+    assert session["subscription"] == update["clientRequest"]["streamSubscribe"]
+    files = stop(app, resource, sid, mode="individual").json()["serverResponse"]["fileList"]
+    assert [item["uid"] for item in files] == ["456"]
+
+
 def test_empty_channel_is_206_and_status_stays_below_5(app):
     """Nobody publishes: status stops at 4, stop answers 206 with no files."""
     resource, sid = started(app, cname="empty", body=start_body(cname="empty"))

@@ -86,6 +86,14 @@ def test_faults_only_hit_their_path_and_are_logged(client):
     assert [entry["path"] for entry in client.control("GET", "/requests").json()] == [CREATE]
 
 
+def test_a_pattern_matches_paths_with_unknown_ids(client):
+    inject(client, path="/sdkapi/v2/sip/gate/*", kind="ret", ret=41002, count=2)
+    assert client.api("/sip/gate/list")["ret"] == 41002
+    assert client.api("/room/list")["ret"] == 0
+    assert client.api("/sip/gate/create", name="g", url="x:1")["ret"] == 41002
+    assert client.api("/sip/gate/list")["ret"] == 0
+
+
 def test_clear_faults(client):
     inject(client, path=CREATE, kind="http_500", count=5)
     assert client.control("DELETE", "/faults").json() == {"ok": True}

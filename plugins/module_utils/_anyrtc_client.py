@@ -191,9 +191,13 @@ class AnyRTCClient:
     def acquire(self, cname, uid, client_request):
         return self.call('acquire', 'POST', ['acquire'], dict(cname=cname, uid=uid, clientRequest=client_request))
 
-    def start(self, resource_id, mode, cname, uid, client_request):
+    def start(self, resource_id, mode, cname, uid, client_request, accept=()):
         return self.call('start', 'POST', ['resourceid', resource_id, 'mode', mode, 'start'],
-                         dict(cname=cname, uid=uid, clientRequest=client_request))
+                         dict(cname=cname, uid=uid, clientRequest=client_request), accept=accept)
+
+    def update(self, resource_id, sid, mode, cname, uid, stream_subscribe):
+        return self.call('update', 'POST', ['resourceid', resource_id, 'sid', sid, 'mode', mode, 'update'],
+                         dict(cname=cname, uid=uid, clientRequest={'streamSubscribe': stream_subscribe}))
 
     def update_layout(self, resource_id, sid, mode, cname, uid, client_request):
         return self.call('updateLayout', 'POST', ['resourceid', resource_id, 'sid', sid, 'mode', mode, 'updateLayout'],

@@ -89,6 +89,29 @@ options:
         (C(mixedVideoLayout), C(backgroundColor), C(layoutConfig), C(maxResolutionUid)). Only with O(mode=mix).
       - Every call replaces the whole layout, and the API cannot read it back, so applying a layout is always a change.
     type: dict
+  stream_subscribe:
+    description:
+      - New subscription lists applied with C(update) to the running recording (also right after a start made by the
+        same task), as the C(streamSubscribe) of the API - C(audioUidList) with C(subscribeAudioUids) or
+        C(unSubscribeAudioUids), C(videoUidList) with C(subscribeVideoUids) or C(unSubscribeVideoUids); each list
+        1 to 32 UIDs; V(#allstream#) stands for every stream.
+      - No audio list when C(recordingConfig.streamTypes) is 1 (video only), no video list when it is 0 (audio only).
+      - Every call replaces the whole subscription and the API cannot read it back, so applying it is always a change.
+      - Giving only an audio or only a video list makes the service subscribe to no stream of the other kind; the
+        task warns.
+    type: dict
+  resource_expired_hour:
+    description:
+      - How many hours, counted from the start, C(query), C(updateLayout) and C(stop) may be called for the new
+        recording (C(resourceExpiredHour) of the C(acquire)), 1 to 720. The API's default is 72.
+      - Used only when a recording is started.
+    type: int
+  token:
+    description:
+      - Dynamic key of the channel (C(clientRequest.token) of the start); required by the API when the project has
+        an App Certificate enabled.
+      - Used only when a recording is started; never shown in results or messages.
+    type: str
   wait_for_status:
     description:
       - With O(state=started), wait until the query shows the recorder running (status 4 or 5).
@@ -135,10 +158,13 @@ notes:
     O(extension_service_config) not with O(snapshot_config) or O(storage_config); transcoding width and height at most
     1920 and their product at most 1920 x 1080; subscription lists at most 32 UIDs and not empty; storage C(vendor)
     and C(region) per vendor (no region 16 for Amazon S3); C(fileNamePrefix) elements of C(A-Za-z0-9) and at most
-    128 characters with slashes; layouts with at most 17 regions and coordinates from 0 to 1."
+    128 characters with slashes; layouts with at most 17 regions and coordinates from 0 to 1; O(stream_subscribe)
+    lists and their kinds against C(streamTypes); O(resource_expired_hour) from 1 to 720."
   - "Rules left to the server: the snapshot settings (C(captureInterval), C(fileType), C(streamTypes)), the value
     ranges of C(channelType), C(streamTypes), C(decryptionMode), C(maxIdleTime) and C(audioProfile), C(backgroundColor)
     syntax, the Alibaba VOD service parameters, and the format of UIDs inside lists and layouts."
+  - A start answered with code 65 (network jitter) is sent again with the same resource ID, as the API asks, up to
+    three times within the resource ID's five minutes.
 '''
 
 EXAMPLES = r'''
@@ -199,6 +225,18 @@ file_list:
   type: list
   elements: dict
   sample: [{filename: 38f8e3cfdc474cd56fc1ceba380d7e1a_standup.m3u8}]
+started_at:
+  description: When this task started the recording (ISO 8601, UTC); null when it did not start one.
+  returned: always
+  type: str
+  sample: '2026-11-22T09:30:00Z'
+api_expires_at:
+  description:
+    - When C(query), C(updateLayout) and C(stop) stop being accepted for the recording this task started
+      (RV(started_at) plus O(resource_expired_hour), by default 72 hours); null when it did not start one.
+  returned: always
+  type: str
+  sample: '2026-11-25T09:30:00Z'
 uploading_status:
   description: C(uploadingStatus) of the stop, V(uploaded), V(backuped) or V(unknown); null without a stop.
   returned: always
@@ -263,6 +301,11 @@ SUBSCRIPTION_LISTS = ('subscribeAudioUids', 'unSubscribeAudioUids', 'subscribeVi
 RUNNING = (4, 5)
 STOPPED = 7
 ALREADY_STOPPED = (49, 435)  # Q-ARTC-11
+NETWORK_JITTER = 65  # "retry with the same resource ID"
+JITTER_RETRIES = 3
+DEFAULT_EXPIRED_HOURS = 72
+STREAM_LISTS = {'audioUidList': ('subscribeAudioUids', 'unSubscribeAudioUids'),
+                'videoUidList': ('subscribeVideoUids', 'unSubscribeVideoUids')}
 GONE = (501,)  # query after stop (HTTP 404)
 
 
@@ -343,6 +386,41 @@ def check_storage(storage):
         raise Invalid('storage_config.fileNamePrefix must not exceed 128 characters including slashes')
 
 
+def check_stream_subscribe(subscribe, stream_types):
+    unknown = sorted(set(subscribe) - set(STREAM_LISTS))
+    if unknown or not subscribe:
+        raise Invalid('stream_subscribe takes audioUidList and/or videoUidList%s' % (', not %s' % ', '.join(unknown) if unknown else ''))
+    for kind, names in STREAM_LISTS.items():
+        if kind not in subscribe:
+            continue
+        lists = subscribe[kind]
+        if not isinstance(lists, dict) or not lists or set(lists) - set(names):
+            raise Invalid('stream_subscribe.%s takes %s or %s' % ((kind,) + names))
+        for name, value in lists.items():
+            if not isinstance(value, list) or not value or len(value) > 32:
+                raise Invalid('stream_subscribe.%s.%s must be a non-empty list of at most 32 UIDs' % (kind, name))
+            lists[name] = [str(item) for item in value]
+    if 'audioUidList' in subscribe and stream_types == 1:
+        raise Invalid('stream_subscribe.audioUidList cannot be set when recording_config.streamTypes is 1 (video only)')
+    if 'videoUidList' in subscribe and stream_types == 0:
+        raise Invalid('stream_subscribe.videoUidList cannot be set when recording_config.streamTypes is 0 (audio only)')
+
+
+def one_sided_subscription(p):
+    """Warnings for a subscription that names only audio or only video UIDs (Q-ARTC-13: the other kind is dropped)."""
+    warnings = []
+    stream_types = p['recording_config'].get('streamTypes', 2)
+    config_kinds = set(kind for kind, names in STREAM_LISTS.items() if any(name in p['recording_config'] for name in names))
+    if stream_types == 2 and len(config_kinds) == 1:
+        warnings.append('recording_config sets only %s subscription lists: the service then subscribes to no %s stream'
+                        % (('audio', 'video') if 'audioUidList' in config_kinds else ('video', 'audio')))
+    if p['stream_subscribe'] is not None and stream_types == 2 and len(p['stream_subscribe']) == 1:
+        only = 'audio' if 'audioUidList' in p['stream_subscribe'] else 'video'
+        warnings.append('stream_subscribe sets only the %s list: the service then subscribes to no %s stream'
+                        % (only, 'video' if only == 'audio' else 'audio'))
+    return warnings
+
+
 def validate(p):
     """The documented rules, checked before anything is sent; raises Invalid naming the option."""
     cname, uid, mode = p['cname'], p['uid'], p['mode']
@@ -380,10 +458,18 @@ def validate(p):
     check_recording_config(p['recording_config'], mode)
     if p['storage_config'] is not None:
         check_storage(p['storage_config'])
+    if p['stream_subscribe'] is not None:
+        if p['state'] != 'started':
+            raise Invalid('stream_subscribe (update) is only used with state=started')
+        check_stream_subscribe(p['stream_subscribe'], p['recording_config'].get('streamTypes'))
+    if p['resource_expired_hour'] is not None and not 1 <= p['resource_expired_hour'] <= 720:
+        raise Invalid('resource_expired_hour must be from 1 to 720, got %s' % p['resource_expired_hour'])
 
 
 def client_request(p):
     request = {'recordingConfig': p['recording_config']}
+    if p['token']:
+        request['token'] = p['token']
     for option, key in (('recording_file_config', 'recordingFileConfig'), ('snapshot_config', 'snapshotConfig'),
                         ('storage_config', 'storageConfig'), ('extension_service_config', 'extensionServiceConfig')):
         if p[option] is not None:
@@ -446,18 +532,40 @@ def start(module, client, result):
         result.update(resource_id=p['resource_id'], sid=p['sid'])
         result['diff']['after']['status'] = 'started'
         return
-    acquired = client.acquire(p['cname'], p['uid'], {})
+    acquire_request = {}
+    if p['resource_expired_hour'] is not None:
+        acquire_request['resourceExpiredHour'] = p['resource_expired_hour']
+    acquired = client.acquire(p['cname'], p['uid'], acquire_request)
     resource_id = acquired.get('resourceId')
     if not resource_id:
         raise AnyRTCError('anyRTC acquire answered without a resourceId')
-    started = client.start(resource_id, p['mode'], p['cname'], p['uid'], client_request(p))
+    for attempt in range(JITTER_RETRIES + 1):
+        started = client.start(resource_id, p['mode'], p['cname'], p['uid'], client_request(p),
+                               accept=(NETWORK_JITTER,) if attempt < JITTER_RETRIES else ())
+        if started.get('_code') != NETWORK_JITTER:
+            break
+        time.sleep(attempt + 1)
     sid = started.get('sid')
     if not sid:
         raise AnyRTCError('anyRTC start answered without a sid')
-    result.update(resource_id=resource_id, sid=sid)
+    now = time.time()
+    hours = p['resource_expired_hour'] or DEFAULT_EXPIRED_HOURS
+    result.update(resource_id=resource_id, sid=sid, started_at=iso_utc(now), api_expires_at=iso_utc(now + hours * 3600))
     if p['wait_for_status']:
         result['status'], result['file_list'] = wait_running(module, client, resource_id, sid)
     result['diff']['after']['status'] = result['status']
+
+
+def iso_utc(moment):
+    return time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime(moment))
+
+
+def apply_subscription(module, client, result):
+    p = module.params
+    result['changed'] = True  # Q-ARTC-14: the subscription cannot be read back
+    if module.check_mode or not result['sid']:
+        return
+    client.update(result['resource_id'], result['sid'], p['mode'], p['cname'], p['uid'], p['stream_subscribe'])
 
 
 def apply_layout(module, client, result):
@@ -539,10 +647,15 @@ def download(module, client, listed):
 
 def run(module, client):
     p = module.params
+    for warning in one_sided_subscription(p):
+        module.warn(warning)
     result = dict(changed=False, resource_id=None, sid=None, status=None, file_list=[], uploading_status=None, files=[],
+                  started_at=None, api_expires_at=None,
                   diff={'before': {'status': None}, 'after': {'status': None}})
     if p['state'] == 'started':
         start(module, client, result)
+        if p['stream_subscribe'] is not None:
+            apply_subscription(module, client, result)
         if p['layout'] is not None:
             apply_layout(module, client, result)
     else:
@@ -572,6 +685,9 @@ def main():
         storage_config=dict(type='dict'),
         extension_service_config=dict(type='dict'),
         layout=dict(type='dict'),
+        stream_subscribe=dict(type='dict'),
+        resource_expired_hour=dict(type='int'),
+        token=dict(type='str', no_log=True),
         wait_for_status=dict(type='bool', default=True),
         wait_timeout=dict(type='int', default=120),
         poll_interval=dict(type='int', default=1),
@@ -594,7 +710,7 @@ def main():
     if problem:
         module.fail_json(msg=problem)
     client = AnyRTCClient(p['app_id'], p['customer_id'], p['customer_secret'], p['api_url'], p['validate_certs'],
-                          p['ca_path'], p['timeout'], secrets=secrets)
+                          p['ca_path'], p['timeout'], secrets=secrets + [p['token']])
     try:
         run(module, client)
     except AnyRTCError as exc:

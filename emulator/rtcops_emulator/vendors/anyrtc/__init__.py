@@ -42,7 +42,8 @@ class AnyRTC:
 
     def snapshot(self, state):
         """The public view for ``GET /_emulator/state`` (certificates and storage keys never appear)."""
-        sessions = {sid: {name: session[name] for name in ("app_id", "cname", "uid", "mode", "kind", "bucket", "prefix", "updates", "layout_updates")}
+        sessions = {sid: {name: session[name] for name in ("app_id", "cname", "uid", "mode", "kind", "bucket", "prefix", "updates", "layout_updates", "hours")}
+                    | {"subscription": session.get("subscription")}
                     | {"stopped": session["stopped_at"] is not None} for sid, session in sorted(state["sessions"].items())}
         return {"apps": {app_id: self.app_view(app) for app_id, app in sorted(state["apps"].items())},
                 "resources": len(state["resources"]), "sessions": sessions,

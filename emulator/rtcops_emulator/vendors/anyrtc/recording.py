@@ -115,7 +115,7 @@ def start(vendor, request):
             "stream_types": recording.get("streamTypes", 2),
             "publishers": _subscribed(app["channels"].get(cname, []), recording),
             "bucket": storage.get("bucket", "anyrtc-backup"), "prefix": list(storage.get("fileNamePrefix", [])),
-            "updates": 0, "layout_updates": 0,
+            "updates": 0, "layout_updates": 0, "subscription": None,
         }
         return json_response({"resourceId": args["resourceid"], "sid": sid})
     return _call(vendor, run, request)
@@ -134,11 +134,15 @@ def _subscribed(publishers, recording):
 def update(vendor, request):
     """``POST .../update`` -> 200 ``{"sid", "resourceId"}`` (the subscription is replaced)."""
     def run(state, request):
-        dummy, document = _begin(request, state, "POST")
+        app, document = _begin(request, state, "POST")
         # resourceExpiredHour does not limit update (Q-ARTC-16).
         session = _session(state, request, time.time(), expiring=False)
-        validation.update_body(document, session["stream_types"])
+        dummy, dummy, subscribe = validation.update_body(document, session["stream_types"])
         _same_caller(document, session)
+        # Each update replaces the whole subscription (Q-ARTC-14); the files of a later stop follow it.
+        lists = dict(subscribe.get("audioUidList") or {}, **(subscribe.get("videoUidList") or {}))
+        session["publishers"] = _subscribed(app["channels"].get(session["cname"], []), lists)
+        session["subscription"] = subscribe
         session["updates"] += 1
         return json_response({"sid": request.path_args["sid"], "resourceId": request.path_args["resourceid"]})
     return _call(vendor, run, request)

@@ -14,7 +14,7 @@ from ansible_collections.rtcops.conference.plugins.module_utils._anyrtc_client i
 
 BASE = dict(cname='standup', uid='527841', mode='mix', state='started', resource_id=None, sid=None, recording_config={},
             recording_file_config=None, snapshot_config=None, storage_config=None, extension_service_config=None,
-            layout=None, wait_for_status=True, wait_timeout=10, poll_interval=1, timeout=30, dest=None, download_url=None)
+            layout=None, stream_subscribe=None, resource_expired_hour=None, token=None, wait_for_status=True, wait_timeout=10, poll_interval=1, timeout=30, dest=None, download_url=None)
 STORAGE = dict(vendor=2, region=1, bucket='b', accessKey='AK-secret', secretKey='SK-secret', fileNamePrefix=['a', 'b'])
 
 
@@ -63,6 +63,39 @@ def test_transcoding_defaults_are_filled():
 
 def test_valid_individual_and_storage():
     anyrtc_recording.validate(params(mode='individual', recording_config={'subscribeUidGroup': 0}, storage_config=STORAGE))
+
+
+def test_stream_subscribe_lists_are_normalised_to_strings():
+    p = params(stream_subscribe={'videoUidList': {'subscribeVideoUids': [101, '#allstream#']}})
+    anyrtc_recording.validate(p)
+    assert p['stream_subscribe'] == {'videoUidList': {'subscribeVideoUids': ['101', '#allstream#']}}
+
+
+@pytest.mark.parametrize('overrides, words', [
+    (dict(stream_subscribe={}), 'audioUidList'),
+    (dict(stream_subscribe={'audioUidList': {}}), 'subscribeAudioUids'),
+    (dict(stream_subscribe={'audioUidList': {'subscribeVideoUids': ['1']}}), 'subscribeAudioUids'),
+    (dict(stream_subscribe={'videoUidList': {'subscribeVideoUids': [str(n) for n in range(33)]}}), 'at most 32'),
+    (dict(stream_subscribe={'audioUidList': {'subscribeAudioUids': ['1']}}, state='stopped', resource_id='r', sid='s'), 'state=started'),
+    (dict(resource_expired_hour=0), 'resource_expired_hour'),
+])
+def test_update_and_acquire_rules(overrides, words):
+    with pytest.raises(anyrtc_recording.Invalid) as caught:
+        anyrtc_recording.validate(params(**overrides))
+    assert words in str(caught.value)
+
+
+@pytest.mark.parametrize('overrides, warned', [
+    (dict(recording_config={'subscribeAudioUids': ['1']}), ['no video stream']),
+    (dict(recording_config={'subscribeAudioUids': ['1'], 'unSubscribeVideoUids': ['2']}), []),
+    (dict(recording_config={'streamTypes': 0, 'subscribeAudioUids': ['1']}), []),
+    (dict(stream_subscribe={'videoUidList': {'subscribeVideoUids': ['1']}}), ['no audio stream']),
+    (dict(stream_subscribe={'videoUidList': {'subscribeVideoUids': ['1']}, 'audioUidList': {'subscribeAudioUids': ['1']}}), []),
+])
+def test_one_sided_subscriptions_are_warned_about(overrides, warned):
+    warnings = anyrtc_recording.one_sided_subscription(params(**overrides))
+    assert len(warnings) == len(warned)
+    assert all(words in warning for words, warning in zip(warned, warnings))
 
 
 def test_file_list_normalised():
