@@ -560,20 +560,13 @@ def iso_utc(moment):
     return time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime(moment))
 
 
-def apply_subscription(module, client, result):
+def apply_to_running(module, client, result, send, value):
+    """Send an update or updateLayout to the running recording; always a change (Q-ARTC-14: neither can be read back)."""
     p = module.params
-    result['changed'] = True  # Q-ARTC-14: the subscription cannot be read back
+    result['changed'] = True
     if module.check_mode or not result['sid']:
         return
-    client.update(result['resource_id'], result['sid'], p['mode'], p['cname'], p['uid'], p['stream_subscribe'])
-
-
-def apply_layout(module, client, result):
-    p = module.params
-    result['changed'] = True  # Q-ARTC-14: the layout cannot be read back
-    if module.check_mode or not result['sid']:
-        return
-    client.update_layout(result['resource_id'], result['sid'], p['mode'], p['cname'], p['uid'], p['layout'])
+    send(result['resource_id'], result['sid'], p['mode'], p['cname'], p['uid'], value)
 
 
 def stop(module, client, result):
@@ -655,9 +648,9 @@ def run(module, client):
     if p['state'] == 'started':
         start(module, client, result)
         if p['stream_subscribe'] is not None:
-            apply_subscription(module, client, result)
+            apply_to_running(module, client, result, client.update, p['stream_subscribe'])
         if p['layout'] is not None:
-            apply_layout(module, client, result)
+            apply_to_running(module, client, result, client.update_layout, p['layout'])
     else:
         listed = stop(module, client, result)
         if p['dest'] is not None:
