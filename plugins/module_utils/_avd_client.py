@@ -12,12 +12,13 @@ each of them can use it.
 from __future__ import annotations
 
 import json
-import os
-import random
-import time
 from urllib.parse import quote, quote_plus
 
-from ansible_collections.rtcops.conference.plugins.module_utils._http import HttpSession, TlsError, TransportError
+# RetryPolicy and MultipartFile live in _http (other vendors' clients use them too); AvdClient's callers and tests
+# still reach them through this module.
+from ansible_collections.rtcops.conference.plugins.module_utils._http import (
+    HttpSession, MultipartFile, RetryPolicy, TlsError, TransportError,
+)
 from ansible_collections.rtcops.conference.plugins.module_utils._secrets import redact
 
 API_PREFIX = '/sdkapi/v2'
@@ -91,29 +92,6 @@ class AvdTransportError(AvdError):
 
 class AvdOutcomeUnknown(AvdError):
     """A write was sent but its answer was lost, and reading back could not settle what happened."""
-
-
-class RetryPolicy:
-    """Jittered exponential backoff bounded by a total deadline."""
-
-    def __init__(self, deadline=60.0, base_delay=0.5, max_delay=8.0, sleep=time.sleep, clock=time.monotonic):
-        self.deadline = deadline
-        self.base_delay = base_delay
-        self.max_delay = max_delay
-        self.sleep = sleep
-        self.clock = clock
-
-    def delays(self):
-        """Yield the pause before each retry until the deadline would be passed."""
-        started = self.clock()
-        attempt = 0
-        while True:
-            ceiling = min(self.max_delay, self.base_delay * (2 ** attempt))
-            delay = random.uniform(ceiling / 2, ceiling)
-            if self.clock() + delay - started > self.deadline:
-                return
-            attempt += 1
-            yield delay
 
 
 class _Retryable(Exception):
@@ -384,43 +362,3 @@ class AvdClient:
             yield from response.chunks(chunk_size)
         except TransportError as exc:
             raise AvdTransportError(self._describe(call, exc), call)
-
-
-class MultipartFile:
-    """A multipart/form-data body with one file part, read from disk chunk by chunk.
-
-    http.client sends an object with ``read`` block by block, so memory use does not grow with the file.
-    """
-
-    def __init__(self, path, field, filename):
-        boundary = '----rtcops%016x' % random.getrandbits(64)
-        self.content_type = 'multipart/form-data; boundary=%s' % boundary
-        safe_name = filename.replace('"', '%22').replace('\r', '').replace('\n', '')
-        head = ('--%s\r\nContent-Disposition: form-data; name="%s"; filename="%s"\r\n'
-                'Content-Type: application/octet-stream\r\n\r\n' % (boundary, field, safe_name)).encode('utf-8')
-        tail = ('\r\n--%s--\r\n' % boundary).encode('ascii')
-        self._parts = [head, None, tail]
-        self._file = open(path, 'rb')
-        self._length = len(head) + os.fstat(self._file.fileno()).st_size + len(tail)
-        self._index = 0
-
-    def __len__(self):
-        return self._length
-
-    def read(self, size=-1):
-        if size is None or size < 0:
-            size = 1024 * 1024
-        while self._index < len(self._parts):
-            part = self._parts[self._index]
-            if part is None:
-                data = self._file.read(size)
-                if data:
-                    return data
-            elif part:
-                data, self._parts[self._index] = part[:size], part[size:]
-                return data
-            self._index += 1
-        return b''
-
-    def close(self):
-        self._file.close()

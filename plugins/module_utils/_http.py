@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import http.client
 import os
+import random
 import socket
 import ssl
+import time
 from urllib.parse import urlsplit
 
 
@@ -102,7 +104,7 @@ class HttpSession:
         except (OSError, http.client.HTTPException) as exc:
             self._drop(origin)
             raise TransportError(_describe(exc, self.timeout, 'request failed'), sent=True)
-        return Response(self, origin, response)
+        return Response(self, origin, response, url)
 
     def close(self):
         for origin in list(self._connections):
@@ -112,9 +114,10 @@ class HttpSession:
 class Response:
     """An answer whose body is read once, in full or in chunks; an unfinished body closes the connection."""
 
-    def __init__(self, session, origin, raw):
+    def __init__(self, session, origin, raw, url=None):
         self.status = raw.status
         self.headers = raw.headers
+        self.url = url
         self._session = session
         self._origin = origin
         self._raw = raw
@@ -143,6 +146,73 @@ class Response:
         if not self._raw.isclosed():
             # Unread bytes would be taken for the next answer on this connection.
             self._session._drop(self._origin)
+
+
+class RetryPolicy:
+    """Jittered exponential backoff bounded by a total deadline."""
+
+    def __init__(self, deadline=60.0, base_delay=0.5, max_delay=8.0, sleep=time.sleep, clock=time.monotonic):
+        self.deadline = deadline
+        self.base_delay = base_delay
+        self.max_delay = max_delay
+        self.sleep = sleep
+        self.clock = clock
+
+    def delays(self, started=None):
+        """Yield the pause before each retry until the deadline would be passed.
+
+        The deadline counts from ``started`` (a reading of ``clock``), by default from the first failure.
+        """
+        if started is None:
+            started = self.clock()
+        attempt = 0
+        while True:
+            ceiling = min(self.max_delay, self.base_delay * (2 ** attempt))
+            delay = random.uniform(ceiling / 2, ceiling)
+            if self.clock() + delay - started > self.deadline:
+                return
+            attempt += 1
+            yield delay
+
+
+class MultipartFile:
+    """A multipart/form-data body with one file part, read from disk chunk by chunk.
+
+    http.client sends an object with ``read`` block by block, so memory use does not grow with the file.
+    """
+
+    def __init__(self, path, field, filename):
+        boundary = '----rtcops%016x' % random.getrandbits(64)
+        self.content_type = 'multipart/form-data; boundary=%s' % boundary
+        safe_name = filename.replace('"', '%22').replace('\r', '').replace('\n', '')
+        head = ('--%s\r\nContent-Disposition: form-data; name="%s"; filename="%s"\r\n'
+                'Content-Type: application/octet-stream\r\n\r\n' % (boundary, field, safe_name)).encode('utf-8')
+        tail = ('\r\n--%s--\r\n' % boundary).encode('ascii')
+        self._parts = [head, None, tail]
+        self._file = open(path, 'rb')
+        self._length = len(head) + os.fstat(self._file.fileno()).st_size + len(tail)
+        self._index = 0
+
+    def __len__(self):
+        return self._length
+
+    def read(self, size=-1):
+        if size is None or size < 0:
+            size = 1024 * 1024
+        while self._index < len(self._parts):
+            part = self._parts[self._index]
+            if part is None:
+                data = self._file.read(size)
+                if data:
+                    return data
+            elif part:
+                data, self._parts[self._index] = part[:size], part[size:]
+                return data
+            self._index += 1
+        return b''
+
+    def close(self):
+        self._file.close()
 
 
 def _describe(exc, timeout, what):

@@ -11,10 +11,10 @@ from urllib.parse import quote
 
 from ansible.module_utils.basic import env_fallback
 
-from ansible_collections.rtcops.conference.plugins.module_utils._http import HttpSession, TlsError, TransportError
-from ansible_collections.rtcops.conference.plugins.module_utils._secrets import redact
+from ansible_collections.rtcops.conference.plugins.module_utils._vendor_client import VendorClient, VendorError
 
 DEFAULT_API_URL = 'https://api.netless.link'
+DOWNLOAD_CALL = 'GET screenshot'
 
 # Keep in sync with plugins/doc_fragments/netless.py.
 CONNECTION_SPEC = dict(
@@ -27,30 +27,23 @@ CONNECTION_SPEC = dict(
 )
 
 
-class NetlessError(Exception):
+class NetlessError(VendorError):
 
     def __init__(self, message, call=None, status=None):
-        super().__init__(message)
-        self.call = call
-        self.status = status
+        super().__init__(message, call=call, status=status)
 
 
-class NetlessClient:
+class NetlessClient(VendorClient):
 
-    def __init__(self, token, region='cn-hz', api_url=DEFAULT_API_URL, validate_certs=True, ca_path=None, timeout=30):
+    vendor = 'Netless'
+    error_class = NetlessError
+
+    def __init__(self, token, region='cn-hz', api_url=DEFAULT_API_URL, validate_certs=True, ca_path=None, timeout=30,
+                 retry=None):
+        super().__init__([token], validate_certs, ca_path, timeout, retry)
         self.token = token
         self.region = region
         self.api_url = api_url.rstrip('/')
-        self.http = HttpSession(validate_certs=validate_certs, ca_path=ca_path, timeout=timeout)
-
-    def redact(self, text):
-        return redact(text, [self.token])
-
-    def _request(self, call, method, url, **kwargs):
-        try:
-            return self.http.request(method, url, **kwargs)
-        except (TlsError, TransportError) as exc:
-            raise NetlessError(self.redact('Netless call %s: %s' % (call, exc)), call)
 
     def screenshots(self, room_uuid, width, height, path=None, whole_directory=False):
         """Take the screenshot of one scene, or of every scene of a scene directory; return their descriptions.
@@ -62,13 +55,11 @@ class NetlessClient:
         document = {'width': width, 'height': height}
         if path is not None:
             document['path'] = path
-        response = self._request(call, 'POST', '%s/v5/rooms/%s/%s' % (self.api_url, quote(room_uuid, safe=''), endpoint),
-                                 body=json.dumps(document).encode('utf-8'),
-                                 headers={'token': self.token, 'region': self.region, 'Content-Type': 'application/json'})
-        try:
-            text = response.read().decode('utf-8', 'replace')
-        except TransportError as exc:
-            raise NetlessError(self.redact('Netless call %s: %s' % (call, exc)), call)
+        # Replayable: a screenshot taken twice stores the same picture under the same key again.
+        response = self.request(call, 'POST', '%s/v5/rooms/%s/%s' % (self.api_url, quote(room_uuid, safe=''), endpoint),
+                                body=json.dumps(document).encode('utf-8'),
+                                headers={'token': self.token, 'region': self.region, 'Content-Type': 'application/json'})
+        text = self.read(call, response).decode('utf-8', 'replace')
         try:
             answer = json.loads(text)
         except ValueError:
@@ -85,9 +76,9 @@ class NetlessClient:
 
     def download(self, url):
         """The response carrying a screenshot from the storage; the API token is not sent there."""
-        response = self._request('GET screenshot', 'GET', url)
+        response = self.request(DOWNLOAD_CALL, 'GET', url)
         if response.status != 200:
             response.close()
             raise NetlessError(self.redact('downloading %s failed with HTTP status %s' % (url, response.status)),
-                               'GET screenshot', response.status)
+                               DOWNLOAD_CALL, response.status)
         return response

@@ -9,12 +9,13 @@ from __future__ import annotations
 import json
 from urllib.parse import quote, urljoin
 
-from ansible_collections.rtcops.conference.plugins.module_utils._avd_client import MultipartFile
-from ansible_collections.rtcops.conference.plugins.module_utils._http import HttpSession, TlsError, TransportError
-from ansible_collections.rtcops.conference.plugins.module_utils._secrets import redact
+from ansible_collections.rtcops.conference.plugins.module_utils._http import MultipartFile, TransportError
+from ansible_collections.rtcops.conference.plugins.module_utils._vendor_client import VendorClient, VendorError
 
 DEFAULT_API_URL = 'http://api.topvdn.com'  # Q-TV-05: every example uses plain http
 MAX_REDIRECTS = 5
+COVER_CALL = 'GET /v2/snapshots/<client_id>/cover'
+UPLOAD_CALL = 'POST /v2/devices/<client_id>/snapshots'
 
 # The status codes the documents list for both calls.
 STATUS_MEANINGS = {
@@ -26,34 +27,26 @@ STATUS_MEANINGS = {
 }
 
 
-class TopvdnError(Exception):
+class TopvdnError(VendorError):
     """A failed call; the text names the call and never holds the token."""
 
     def __init__(self, message, call=None, status=None):
-        super().__init__(message)
-        self.call = call
-        self.status = status
+        super().__init__(message, call=call, status=status)
 
 
-class TopvdnClient:
+class TopvdnClient(VendorClient):
 
-    def __init__(self, client_token, api_url=DEFAULT_API_URL, validate_certs=True, ca_path=None, timeout=30):
+    vendor = 'Topvdn'
+    error_class = TopvdnError
+
+    def __init__(self, client_token, api_url=DEFAULT_API_URL, validate_certs=True, ca_path=None, timeout=30, retry=None):
+        super().__init__([client_token], validate_certs, ca_path, timeout, retry)
         self.client_token = client_token
         self.api_url = api_url.rstrip('/')
-        self.http = HttpSession(validate_certs=validate_certs, ca_path=ca_path, timeout=timeout)
-
-    def redact(self, text):
-        return redact(text, [self.client_token])
 
     def _url(self, path):
         # Q-TV-02: the device's token travels as the client_token query parameter.
         return '%s%s?client_token=%s' % (self.api_url, path, quote(self.client_token, safe=''))
-
-    def _request(self, call, method, url, **kwargs):
-        try:
-            return self.http.request(method, url, **kwargs)
-        except (TlsError, TransportError) as exc:
-            raise TopvdnError(self.redact('Topvdn call %s to %s: %s' % (call, self.api_url, exc)), call)
 
     def _fail(self, call, response):
         status = response.status
@@ -75,10 +68,10 @@ class TopvdnClient:
         Q-TV-03: the server may send the request on ("jump") to the streaming service or to the region that
         holds the latest recording snapshot; redirects are followed.
         """
-        call = 'GET /v2/snapshots/<client_id>/cover'
+        call = COVER_CALL
         url = self._url('/v2/snapshots/%s/cover' % client_id)
         for dummy in range(MAX_REDIRECTS + 1):
-            response = self._request(call, 'GET', url, headers={'Cache-Control': 'no-cache'})
+            response = self.request(call, 'GET', url, headers={'Cache-Control': 'no-cache'})
             if response.status in (301, 302, 303, 307, 308) and response.headers.get('Location'):
                 response.read()
                 url = urljoin(url, response.headers['Location'])
@@ -93,11 +86,14 @@ class TopvdnClient:
 
     def upload_cover(self, client_id, path, filename):
         """POST an image as the device's cover; returns the request_id the server answers with."""
-        call = 'POST /v2/devices/<client_id>/snapshots'
+        call = UPLOAD_CALL
         body = MultipartFile(path, 'file', filename)
         try:
-            response = self._request(call, 'POST', self._url('/v2/devices/%s/snapshots' % client_id), body=body,
-                                     headers={'Content-Type': body.content_type, 'Content-Length': str(len(body))})
+            # Sent again only when it never left: once http.client has read some of the file, the body cannot
+            # start over.
+            response = self.request(call, 'POST', self._url('/v2/devices/%s/snapshots' % client_id), body=body,
+                                    headers={'Content-Type': body.content_type, 'Content-Length': str(len(body))},
+                                    replayable=False)
         finally:
             body.close()
         if response.status != 200:

@@ -11,10 +11,12 @@ from urllib.parse import urlencode
 
 from ansible.module_utils.basic import env_fallback
 
-from ansible_collections.rtcops.conference.plugins.module_utils._http import HttpSession, TlsError, TransportError
-from ansible_collections.rtcops.conference.plugins.module_utils._secrets import redact
+from ansible_collections.rtcops.conference.plugins.module_utils._http import TransportError
+from ansible_collections.rtcops.conference.plugins.module_utils._vendor_client import VendorClient, VendorError
 
 DEFAULT_API_URL = 'https://bt-sh-api.wilddog.com'
+SNAPSHOT_CALL = 'GET /v2/snapshot'
+IMAGE_CALL = 'GET snapshot image'
 RATE_LIMITED = 41205
 # Q-WD-03: three codes share the name "Server internal error"; all three are worth another try.
 SERVER_ERRORS = frozenset((41200, 41206, 41207))
@@ -40,34 +42,30 @@ CONNECTION_SPEC = dict(
 )
 
 
-class WilddogError(Exception):
+class WilddogError(VendorError):
 
-    def __init__(self, message, code=None):
-        super().__init__(message)
-        self.code = code
+    def __init__(self, message, code=None, call=None, status=None):
+        super().__init__(message, call=call, code=code, status=status)
 
 
-class WilddogClient:
+class WilddogClient(VendorClient):
 
-    def __init__(self, app_id, token, api_url=DEFAULT_API_URL, validate_certs=True, ca_path=None, timeout=30):
+    vendor = 'Wilddog'
+    error_class = WilddogError
+
+    def __init__(self, app_id, token, api_url=DEFAULT_API_URL, validate_certs=True, ca_path=None, timeout=30, retry=None):
+        super().__init__([token], validate_certs, ca_path, timeout, retry)
         self.app_id = app_id
         self.token = token
         self.api_url = api_url.rstrip('/')
-        self.http = HttpSession(validate_certs=validate_certs, ca_path=ca_path, timeout=timeout)
-
-    def redact(self, text):
-        return redact(text, [self.token])
-
-    def _get(self, what, url):
-        try:
-            return self.http.request('GET', url)
-        except (TlsError, TransportError) as exc:
-            raise WilddogError(self.redact('Wilddog %s: %s' % (what, exc)))
 
     def snapshot(self, room_id):
         """Ask for a snapshot of every video of the room; return the image URLs (Q-WD-04: decided by ``code``)."""
         query = urlencode({'appId': self.app_id, 'roomId': room_id, 'token': self.token})
-        response = self._get('call GET /v2/snapshot', '%s/v2/snapshot?%s' % (self.api_url, query))
+        # Replayable: a request repeated after a lost answer usually meets the one-per-30-s limit (41205), which
+        # wilddog_snapshot waits out before asking again; at worst the lost snapshot's images stay unused on the
+        # server, which deletes them after 15 days.
+        response = self.request(SNAPSHOT_CALL, 'GET', '%s/v2/snapshot?%s' % (self.api_url, query))
         try:
             text = response.read().decode('utf-8', 'replace')
             answer = json.loads(text)
@@ -85,7 +83,7 @@ class WilddogClient:
 
     def image(self, url):
         """The response carrying the image, or None while it does not exist yet (Q-WD-02)."""
-        response = self._get('download of %s' % url, url)
+        response = self.request(IMAGE_CALL, 'GET', url)
         if response.status == 200:
             return response
         response.read()

@@ -17,6 +17,9 @@ description:
     API token.
   - Files are streamed to disk and checked by SHA-256; a file lands in O(dest) complete or not at all. A
     screenshot identical to the file already in O(dest) leaves it alone, and the task then reports no change.
+  - Connection failures, lost answers and HTTP 500, 502, 503 and 504 answers of the screenshot request and of the
+    downloads are retried with growing pauses for up to 30 seconds each; a screenshot taken twice only stores the
+    same picture again.
   - This is an action plugin with a module of the same name. On the controller the module writes into O(dest)
     itself; on another host it downloads into a temporary directory there and the action fetches the files.
 author:
@@ -146,8 +149,10 @@ import os
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.rtcops.conference.plugins.module_utils._download import Downloads
-from ansible_collections.rtcops.conference.plugins.module_utils._http import TransportError, url_problem
-from ansible_collections.rtcops.conference.plugins.module_utils._netless_client import CONNECTION_SPEC, NetlessClient, NetlessError
+from ansible_collections.rtcops.conference.plugins.module_utils._http import url_problem
+from ansible_collections.rtcops.conference.plugins.module_utils._netless_client import (
+    CONNECTION_SPEC, DOWNLOAD_CALL, NetlessClient, NetlessError,
+)
 
 CHUNK = 1024 * 1024
 
@@ -159,13 +164,6 @@ def file_names(shots):
     return names
 
 
-def chunks(client, response):
-    try:
-        yield from response.chunks(CHUNK)
-    except TransportError as exc:
-        raise NetlessError(client.redact('downloading a screenshot failed: %s' % exc))
-
-
 def run(module, client):
     p = module.params
     if module.check_mode:
@@ -173,8 +171,8 @@ def run(module, client):
     shots = client.screenshots(p['room_uuid'], p['width'], p['height'], p['path'], whole_directory=p['scenes'] == 'all')
     downloads = Downloads(p['dest'])
     for shot, name in zip(shots, file_names(shots)):
-        downloads.store(chunks(client, client.download(shot['url'])), name, url=shot['url'], key=shot.get('key'),
-                        bucket=shot.get('bucket'), storage_region=shot.get('region'))
+        downloads.store(client.stream(DOWNLOAD_CALL, client.download(shot['url']), CHUNK), name, url=shot['url'],
+                        key=shot.get('key'), bucket=shot.get('bucket'), storage_region=shot.get('region'))
     before, after = downloads.diff()
     module.exit_json(changed=downloads.changed, files=downloads.files, dest=p['dest'],
                      diff={'before': {'files': before}, 'after': {'files': after}})

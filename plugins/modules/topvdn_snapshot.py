@@ -17,6 +17,8 @@ description:
   - The file is streamed to disk and checked by SHA-256; it lands in O(dest) complete or not at all. When O(dest)
     already holds the same image the task reports no change.
   - A device without any cover image (HTTP 404) is not an error; RV(found) is then V(false).
+  - Connection failures, lost answers and HTTP 500, 502, 503 and 504 answers are retried with growing pauses for up
+    to 30 seconds.
   - This is an action plugin with a module of the same name. On the controller the module writes into O(dest)
     itself; on another host it downloads into a temporary directory there and the action fetches the file.
 author:
@@ -115,18 +117,10 @@ dest:
 '''
 
 from ansible_collections.rtcops.conference.plugins.module_utils._download import Downloads, plain_file_name
-from ansible_collections.rtcops.conference.plugins.module_utils._topvdn_client import TopvdnError
-from ansible_collections.rtcops.conference.plugins.module_utils._http import TransportError
+from ansible_collections.rtcops.conference.plugins.module_utils._topvdn_client import COVER_CALL
 from ansible_collections.rtcops.conference.plugins.module_utils._topvdn_module import TopvdnModule
 
 CHUNK = 1024 * 1024
-
-
-def chunks(module, response):
-    try:
-        yield from response.chunks(CHUNK)
-    except TransportError as exc:
-        raise TopvdnError(module.client.redact('Topvdn cover download failed: %s' % exc))
 
 
 def run(module):
@@ -139,7 +133,7 @@ def run(module):
     content_type = (response.headers.get('Content-Type') or '').split(';')[0].strip()
     name = params['filename'] or '%s-cover.%s' % (params['client_id'], 'png' if content_type == 'image/png' else 'jpg')
     downloads = Downloads(params['dest'], module.check_mode)
-    downloads.store(chunks(module, response), name, content_type=content_type)
+    downloads.store(module.client.stream(COVER_CALL, response, CHUNK), name, content_type=content_type)
     before, after = downloads.diff()
     module.exit_json(changed=downloads.changed, found=True, files=downloads.files, dest=params['dest'],
                      diff={'before': {'files': before}, 'after': {'files': after}})

@@ -17,6 +17,8 @@ description:
     has none - so there is nothing to compare with. Every run uploads and reports a change.
   - The documents mark this call "under development"; a server that does not offer it yet answers with an HTTP
     error, which the task reports.
+  - Only a connection that could not be opened is retried, with growing pauses for up to 30 seconds; an upload that
+    reached the server is never sent a second time, whatever the answer.
 author:
   - rtcops developers (@rtcops)
 options:

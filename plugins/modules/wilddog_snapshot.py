@@ -17,6 +17,9 @@ description:
     again, as long as O(wait_timeout) allows; it never asks faster.
   - B(Asynchronous images.) The server returns the URLs before the images exist; the module polls each URL every
     O(poll_interval) seconds until it can be downloaded, within the same O(wait_timeout).
+  - Connection failures, lost answers and HTTP 500, 502, 503 and 504 answers of the snapshot request and of the
+    image downloads are retried with growing pauses for up to 30 seconds each; a snapshot request sent again after
+    a lost answer usually meets the rate limit, which is waited out as above.
   - Each snapshot is a new set of images with new names (the name holds the time of the request), so every run
     that takes one reports a change. The server keeps the images for 15 days.
   - This is an action plugin with a module of the same name. On the controller the module writes into O(dest)
@@ -133,9 +136,9 @@ from urllib.parse import unquote, urlsplit
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.rtcops.conference.plugins.module_utils._download import Downloads
-from ansible_collections.rtcops.conference.plugins.module_utils._http import TransportError, url_problem
+from ansible_collections.rtcops.conference.plugins.module_utils._http import url_problem
 from ansible_collections.rtcops.conference.plugins.module_utils._wilddog_client import (
-    CONNECTION_SPEC, RATE_LIMITED, SERVER_ERRORS, WilddogClient, WilddogError,
+    CONNECTION_SPEC, IMAGE_CALL, RATE_LIMITED, SERVER_ERRORS, WilddogClient, WilddogError,
 )
 
 CHUNK = 1024 * 1024
@@ -156,19 +159,12 @@ def take_snapshot(client, room_id, deadline, window):
             time.sleep(window)
 
 
-def chunks(client, url, response):
-    try:
-        yield from response.chunks(CHUNK)
-    except TransportError as exc:
-        raise WilddogError(client.redact('Wilddog download of %s failed: %s' % (url, exc)))
-
-
 def download_when_ready(client, url, downloads, deadline, interval):
     while True:
         response = client.image(url)
         if response is not None:
             name = unquote(os.path.basename(urlsplit(url).path)) or 'snapshot.jpg'
-            return downloads.store(chunks(client, url, response), name, url=url)
+            return downloads.store(client.stream(IMAGE_CALL, response, CHUNK), name, url=url)
         if time.monotonic() + interval > deadline:
             raise WilddogError('Wilddog image %s did not appear within wait_timeout' % url)
         time.sleep(interval)

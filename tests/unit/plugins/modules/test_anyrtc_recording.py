@@ -14,7 +14,8 @@ from ansible_collections.rtcops.conference.plugins.module_utils._anyrtc_client i
 
 BASE = dict(cname='standup', uid='527841', mode='mix', state='started', resource_id=None, sid=None, recording_config={},
             recording_file_config=None, snapshot_config=None, storage_config=None, extension_service_config=None,
-            layout=None, stream_subscribe=None, resource_expired_hour=None, token=None, wait_for_status=True, wait_timeout=10, poll_interval=1, timeout=30, dest=None, download_url=None)
+            layout=None, stream_subscribe=None, resource_expired_hour=None, token=None, wait_for_status=True,
+            wait_timeout=10, poll_interval=1, timeout=30, dest=None, download_url=None)
 STORAGE = dict(vendor=2, region=1, bucket='b', accessKey='AK-secret', secretKey='SK-secret', fileNamePrefix=['a', 'b'])
 
 

@@ -1,0 +1,109 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026 rtcops.conference contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""What the clients of the smaller vendor APIs (Topvdn, Netless, Wilddog) share. Private to this collection.
+
+One HTTP session per module run, the client's secrets kept out of every message, transport failures turned into
+the vendor's own error, and retries of what is safe to send again.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from ansible_collections.rtcops.conference.plugins.module_utils._http import HttpSession, RetryPolicy, TlsError, TransportError
+from ansible_collections.rtcops.conference.plugins.module_utils._secrets import redact
+
+# What a gateway or an overloaded server answers for a request it did not handle; 501 and 505 are verdicts on the
+# request itself and would only come again.
+RETRY_STATUSES = frozenset((500, 502, 503, 504))
+
+# No retry starts later than 30 s after the call began. AVD allows 60 s because its writes may need a read-back
+# and a token renewal between attempts; the calls here are single requests that playbooks run in loops over
+# devices and rooms, so a server that stays down should fail each item within about a minute (these 30 s plus at
+# most one ``timeout``, 30 s by default), while 30 s still outlasts a gateway restart or a short overload.
+RETRY_DEADLINE = 30.0
+
+
+class VendorError(Exception):
+    """A failed call; the text names the vendor and the call and never holds a secret."""
+
+    def __init__(self, message, call=None, code=None, status=None):
+        super().__init__(message)
+        self.call = call
+        self.code = code
+        self.status = status
+
+
+class VendorClient:
+    """Base of a vendor's client; a subclass names its ``vendor`` for messages and its ``error_class``."""
+
+    vendor = 'vendor'
+    error_class = VendorError
+
+    def __init__(self, secrets, validate_certs=True, ca_path=None, timeout=30, retry=None):
+        self.secrets = [secret for secret in secrets if secret]
+        self.retry = retry or RetryPolicy(deadline=RETRY_DEADLINE)
+        self.http = HttpSession(validate_certs=validate_certs, ca_path=ca_path, timeout=timeout)
+
+    def redact(self, text):
+        return redact(text, self.secrets)
+
+    def transport_error(self, call, url, exc, attempts=1):
+        """The vendor's error for a request that got no usable answer."""
+        text = '%s call %s to %s: %s' % (self.vendor, call, _without_query(url), exc)
+        if attempts > 1:
+            text += ' (gave up after %d attempts)' % attempts
+        return self.error_class(self.redact(text), call=call)
+
+    def request(self, call, method, url, body=None, headers=None, replayable=True):
+        """Send one request and return its Response once the headers have arrived.
+
+        A request that never reached the server is sent again until the retry deadline. One whose answer was lost,
+        and one answered with HTTP 500, 502, 503 or 504, is sent again only when ``replayable``: a second copy
+        does no harm and ``body`` can be sent twice. When the deadline ends the retries of such an HTTP status, the
+        response is returned for the caller to explain like any other.
+        """
+        delays = self.retry.delays(self.retry.clock())
+        attempts = 0
+        while True:
+            attempts += 1
+            try:
+                response = self.http.request(method, url, body=body, headers=headers)
+            except TlsError as exc:
+                raise self.transport_error(call, url, exc)  # the same certificate would be refused again
+            except TransportError as exc:
+                delay = next(delays, None) if replayable or not exc.sent else None
+                if delay is None:
+                    raise self.transport_error(call, url, exc, attempts)
+            else:
+                if not replayable or response.status not in RETRY_STATUSES:
+                    return response
+                delay = next(delays, None)
+                if delay is None:
+                    return response
+                response.close()
+            self.retry.sleep(delay)
+
+    def read(self, call, response):
+        """The whole body of ``response``; a lost answer becomes the vendor's error."""
+        try:
+            return response.read()
+        except TransportError as exc:
+            raise self.transport_error(call, response.url, exc)
+
+    def stream(self, call, response, chunk_size=1024 * 1024):
+        """Yield the body of ``response`` chunk by chunk; a broken download becomes the vendor's error."""
+        try:
+            yield from response.chunks(chunk_size)
+        except TransportError as exc:
+            raise self.transport_error(call, response.url, exc)
+
+
+def _without_query(url):
+    """``url`` as messages show it: query strings carry tokens and storage signatures, and say little."""
+    if not url:
+        return 'the server'
+    parts = urlsplit(url)
+    return '%s://%s%s' % (parts.scheme, parts.netloc.rpartition('@')[2], parts.path)
