@@ -67,19 +67,56 @@ def store_stream(chunks, directory, name, check_mode=False):
 
 
 class Downloads:
-    """The files one task brings into its ``dest``, with what the result and the diff say about them."""
+    """The files one task brings into its ``dest``, with what the result and the diff say about them.
 
-    def __init__(self, directory, check_mode=False):
+    ``records`` (a Ledger) is for artefacts that never change once produced, such as the files of a finished
+    recording: what each URL gave is written down, and a file still in ``dest`` with that SHA-256 is not downloaded
+    again.
+    """
+
+    RECORDS = 'downloads'
+
+    def __init__(self, directory, check_mode=False, records=None):
         self.directory = directory
         self.check_mode = check_mode
+        self.records = records
         self.files = []  # as the result shows them
         self._before = {}
 
-    def store(self, chunks, name, **extra):
+    @staticmethod
+    def _key(url):
+        # A download URL may carry a signature; the record keeps only its hash.
+        return hashlib.sha256(url.encode('utf-8')).hexdigest()
+
+    def reuse(self, url, name, **extra):
+        """The entry for the file already in ``dest`` when it is what ``url`` gave before, else None."""
+        if self.records is None:
+            return None
+        record = self.records.get(self.RECORDS, self._key(url))
+        path = os.path.join(self.directory, safe_file_name(name))
+        if not isinstance(record, dict) or not os.path.isfile(path) or os.path.getsize(path) != record.get('size'):
+            return None
+        sha256 = file_sha256(path)
+        if sha256 != record.get('sha256'):
+            return None
+        entry = dict(name=os.path.basename(path), path=path, sha256=sha256, size=record['size'], changed=False,
+                     downloaded=False)
+        entry.update(extra, url=url)
+        self._before[entry['name']] = sha256
+        self.files.append(entry)
+        return entry
+
+    def store(self, chunks, name, url=None, **extra):
         stored = store_stream(chunks, self.directory, name, self.check_mode)
         before = stored.pop('before')
         if before is not None:
             self._before[stored['name']] = before
+        if url is not None:
+            stored['url'] = url
+            if self.records is not None and not self.check_mode:
+                self.records.put(self.RECORDS, self._key(url), {'sha256': stored['sha256'], 'size': stored['size']})
+        if self.records is not None:
+            stored['downloaded'] = True
         stored.update(extra)
         self.files.append(stored)
         return stored

@@ -19,7 +19,10 @@ description:
   - B(Waiting.) With O(wait=true), stopping waits until the recording's status is "stopped" before the files are
     listed and downloaded (the server writes them while it stops); a recording that stops abnormally fails the task.
   - Files are streamed to disk, checked by SHA-256 and written into O(dest) atomically; a file already there with
-    the same checksum is left alone.
+    the same checksum is left alone. The files of a finished recording never change, so each download is recorded
+    (URL hash, SHA-256 and size, under O(cache_dir)); a file still in O(dest) with the SHA-256 recorded for its
+    URL is not downloaded again. On a managed host, where the files are fetched through a temporary directory,
+    they are downloaded every time and compared on the controller.
   - This is an action plugin with a module of the same name. On the controller the module writes into O(dest)
     itself; on another host it downloads into a temporary directory there and the action fetches the files.
   - B(Layout of a running recording.) With O(state=started) and the O(record_id) of a running recording, O(videos),
@@ -261,6 +264,12 @@ files:
       description: Whether this file in O(dest) was written.
       type: bool
       sample: true
+    downloaded:
+      description:
+        - Whether the file was downloaded; V(false) when the file in O(dest) is the one downloaded from the same URL
+          before (same SHA-256).
+      type: bool
+      sample: false
 dest:
   description: The directory on the controller, as an absolute path.
   returned: when O(dest) is set
@@ -409,12 +418,15 @@ def _as_list(value):
 
 
 def download(module, client, urls):
-    downloads = Downloads(module.params['dest'], module.check_mode)
+    p = module.params
+    downloads = Downloads(p['dest'], module.check_mode, records=Ledger(p['server_url'], p['cache_dir']))
     for url in urls:
+        name = (parse_qs(urlsplit(url).query).get('file') or [urlsplit(url).path])[0].rsplit('/', 1)[-1]
+        if downloads.reuse(url, name):
+            continue
         chunks = client.download_chunks(url)
         if chunks is None:
             raise AvdError('the server does not have the file %s any more' % client.redact(url), '/attachment')
-        name = (parse_qs(urlsplit(url).query).get('file') or [urlsplit(url).path])[0].rsplit('/', 1)[-1]
         downloads.store(chunks, name, url=url)
     return downloads
 

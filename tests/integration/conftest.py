@@ -69,7 +69,7 @@ def ansible_env(tmp_path_factory):
     collection.mkdir(parents=True)
     (collection / 'conference').symlink_to(REPO)
     env = dict(os.environ)
-    for name in [key for key in env if key.startswith(('AVD_', 'ANSIBLE_'))]:
+    for name in [key for key in env if key.startswith(('AVD_', 'ANSIBLE_', 'XDG_'))]:
         del env[name]
     env.update({
         'ANSIBLE_COLLECTIONS_PATH': str(root / 'collections'),
@@ -79,6 +79,7 @@ def ansible_env(tmp_path_factory):
         'ANSIBLE_LOCAL_TEMP': str(root / 'local-tmp'),
         'ANSIBLE_REMOTE_TMP': str(root / 'remote-tmp'),
         'ANSIBLE_HOME': str(root / 'home'),
+        'XDG_CACHE_HOME': str(root / 'cache'),
         'ANSIBLE_NOCOLOR': '1',
         'ANSIBLE_RETRY_FILES_ENABLED': '0',
         'ANSIBLE_INVENTORY_UNPARSED_WARNING': '0',

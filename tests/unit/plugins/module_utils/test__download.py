@@ -99,3 +99,46 @@ def test_downloads_collect_the_diff_and_the_change(tmp_path):
     assert after == {'a.png': hashlib.sha256(IMAGE).hexdigest(), 'b.jpg': hashlib.sha256(OTHER).hexdigest()}
     assert downloads.files[0]['url'] == 'http://example.invalid/a.png'
     assert 'before' not in downloads.files[0]
+
+
+class MemoryRecords:
+    """The two Ledger calls Downloads uses."""
+
+    def __init__(self):
+        self.entries = {}
+
+    def get(self, kind, key):
+        return self.entries.get((kind, key))
+
+    def put(self, kind, key, value):
+        self.entries[(kind, key)] = value
+        return True
+
+
+def test_a_recorded_download_still_in_dest_is_not_fetched_again(tmp_path):
+    records = MemoryRecords()
+    first = Downloads(str(tmp_path), records=records)
+    first.store(pieces(IMAGE), 'a.mp4', url='https://avd.invalid/attachment?file=/x/a.mp4')
+    assert first.files[0]['downloaded']
+    assert all('avd.invalid' not in key for dummy, key in records.entries)  # only a hash of the URL is kept
+    second = Downloads(str(tmp_path), records=records)
+    entry = second.reuse('https://avd.invalid/attachment?file=/x/a.mp4', 'a.mp4')
+    assert entry['sha256'] == hashlib.sha256(IMAGE).hexdigest()
+    assert not entry['downloaded'] and not entry['changed'] and not second.changed
+    assert second.diff()[0] == {'a.mp4': entry['sha256']}
+    assert second.reuse('https://avd.invalid/attachment?file=/x/b.mp4', 'a.mp4') is None
+
+
+def test_a_changed_or_missing_file_is_fetched_again(tmp_path):
+    records = MemoryRecords()
+    Downloads(str(tmp_path), records=records).store(pieces(IMAGE), 'a.mp4', url='https://avd.invalid/a.mp4')
+    (tmp_path / 'a.mp4').write_bytes(IMAGE[:-1] + b'!')  # same size, other bytes
+    assert Downloads(str(tmp_path), records=records).reuse('https://avd.invalid/a.mp4', 'a.mp4') is None
+    (tmp_path / 'a.mp4').unlink()
+    assert Downloads(str(tmp_path), records=records).reuse('https://avd.invalid/a.mp4', 'a.mp4') is None
+
+
+def test_check_mode_records_nothing(tmp_path):
+    records = MemoryRecords()
+    Downloads(str(tmp_path), check_mode=True, records=records).store(pieces(IMAGE), 'a.mp4', url='https://avd.invalid/a.mp4')
+    assert records.entries == {}
