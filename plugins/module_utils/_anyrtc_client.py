@@ -13,15 +13,16 @@ from urllib.parse import quote
 
 from ansible.module_utils.basic import env_fallback
 
-from ansible_collections.rtcops.conference.plugins.module_utils._http import HttpSession, TlsError, TransportError
-from ansible_collections.rtcops.conference.plugins.module_utils._secrets import redact
+from ansible_collections.rtcops.conference.plugins.module_utils._http import RetryPolicy
+from ansible_collections.rtcops.conference.plugins.module_utils._vendor_client import RETRY_DEADLINE, VendorClient, VendorError
 
 # The text names www.api.agrtc.cn; every example URL uses https://www.anyrtc.io (Q-ARTC-01).
 DEFAULT_API_URL = 'https://www.api.agrtc.cn'
 CONTENT_TYPE = 'application/json;charset=utf-8'  # exactly this, or error 8 (Q-ARTC-29)
 RATE_LIMIT = 10  # requests per second per App ID, all methods together (Q-ARTC-24)
-RETRIES = 3
-RETRY_STATUSES = frozenset((429, 500, 502, 503, 504))
+# A repeated acquire only reserves another resource ID; update and updateLayout replace what they set. A start or a
+# stop whose answer was lost is not sent again: the repeat would fail (7, 53, 49) and hide what the first one did.
+REPLAYABLE_CALLS = frozenset(('acquire', 'update', 'updateLayout'))
 STORAGE_SECRETS = ('accessKey', 'secretKey')
 CODE_MEANINGS = {
     2: 'invalid parameter',
@@ -60,12 +61,10 @@ CONNECTION_SPEC = dict(
 )
 
 
-class AnyRTCError(Exception):
+class AnyRTCError(VendorError):
 
-    def __init__(self, message, code=None, status=None):
-        super().__init__(message)
-        self.code = code
-        self.status = status
+    def __init__(self, message, code=None, status=None, call=None):
+        super().__init__(message, call=call, code=code, status=status)
 
 
 def secrets_of(*configs):
@@ -97,24 +96,24 @@ def masked(value):
     return value
 
 
-class AnyRTCClient:
+class AnyRTCClient(VendorClient):
+
+    vendor = 'anyRTC'
+    error_class = AnyRTCError
+    unhandled_statuses = frozenset((429,))  # over the rate limit: nothing was done
 
     def __init__(self, app_id, customer_id, customer_secret, api_url=DEFAULT_API_URL, validate_certs=True, ca_path=None,
                  timeout=30, secrets=(), clock=time.monotonic, sleep=time.sleep):
+        token = base64.b64encode(('%s:%s' % (customer_id, customer_secret)).encode('utf-8')).decode('ascii')
+        super().__init__([customer_secret, token] + list(secrets), validate_certs, ca_path, timeout,
+                         retry=RetryPolicy(deadline=RETRY_DEADLINE, sleep=sleep, clock=clock))
         self.app_id = app_id
         self.api_url = api_url.rstrip('/')
-        self.secrets = [customer_secret] + [s for s in secrets if s]
-        token = base64.b64encode(('%s:%s' % (customer_id, customer_secret)).encode('utf-8')).decode('ascii')
         self._authorization = 'Basic ' + token
-        self.secrets.append(token)
-        self.http = HttpSession(validate_certs=validate_certs, ca_path=ca_path, timeout=timeout)
         self._clock = clock
         self._sleep = sleep
         self._sent = []  # moments of the last requests, for the client-side throttle
         self.requests = 0
-
-    def redact(self, text):
-        return redact(text, self.secrets)
 
     def _throttle(self):
         """At most RATE_LIMIT requests in any second for this App ID (Q-ARTC-24)."""
@@ -125,6 +124,10 @@ class AnyRTCClient:
             now = self._clock()
             self._sent = [moment for moment in self._sent if now - moment < 1.0]
         self._sent.append(now)
+
+    def _counted_throttle(self):
+        self._throttle()
+        self.requests += 1
 
     def _url(self, *parts):
         return '%s/v1/apps/%s/cloud_recording/%s' % (self.api_url, quote(self.app_id, safe=''), '/'.join(quote(p, safe='') for p in parts))
@@ -140,24 +143,9 @@ class AnyRTCClient:
         if body is not None:
             data = json.dumps(body, separators=(',', ':')).encode('utf-8')
             headers['Content-type'] = CONTENT_TYPE
-        attempt = 0
-        while True:
-            self._throttle()
-            self.requests += 1
-            try:
-                response = self.http.request(method, url, body=data, headers=headers)
-                raw = response.read()
-            except (TlsError, TransportError) as exc:
-                if attempt < RETRIES and (not exc.sent or method == 'GET'):
-                    attempt += 1
-                    self._sleep(0.5 * attempt)
-                    continue
-                raise AnyRTCError(self.redact('anyRTC %s: %s' % (what, exc)))
-            if response.status in RETRY_STATUSES and attempt < RETRIES:
-                attempt += 1
-                self._sleep(min(4.0, 0.5 * 2 ** (attempt - 1)))
-                continue
-            break
+        response = self.request(what, method, url, body=data, headers=headers, before_attempt=self._counted_throttle,
+                                replayable=method == 'GET' or what in REPLAYABLE_CALLS)
+        raw = self.read(what, response)
         text = raw.decode('utf-8', 'replace')
         try:
             answer = json.loads(text) if text.strip() else {}
@@ -212,13 +200,11 @@ class AnyRTCClient:
 
     def download(self, url):
         """The response carrying a recorded file, or None when the storage does not have it (yet)."""
-        try:
-            response = self.http.request('GET', url)
-        except (TlsError, TransportError) as exc:
-            raise AnyRTCError(self.redact('anyRTC download of %s: %s' % (url, exc)))
+        response = self.request('download', 'GET', url)
         if response.status == 200:
             return response
         response.read()
         if response.status in (403, 404):
             return None
-        raise AnyRTCError(self.redact('anyRTC download of %s failed with HTTP status %s' % (url, response.status)))
+        raise AnyRTCError(self.redact('anyRTC download of %s failed with HTTP status %s' % (url, response.status)),
+                          status=response.status)

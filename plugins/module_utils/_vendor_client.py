@@ -2,7 +2,7 @@
 # Copyright (c) 2026 rtcops.conference contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""What the clients of the smaller vendor APIs (Topvdn, Netless, Wilddog) share. Private to this collection.
+"""What the clients of the smaller vendor APIs (Topvdn, Netless, Wilddog, anyRTC) share. Private to this collection.
 
 One HTTP session per module run, the client's secrets kept out of every message, transport failures turned into
 the vendor's own error, and retries of what is safe to send again.
@@ -41,6 +41,8 @@ class VendorClient:
 
     vendor = 'vendor'
     error_class = VendorError
+    # Statuses saying the request was not handled at all (a rate limit), so that it can be sent again whatever it was.
+    unhandled_statuses = frozenset()
 
     def __init__(self, secrets, validate_certs=True, ca_path=None, timeout=30, retry=None):
         self.secrets = [secret for secret in secrets if secret]
@@ -57,18 +59,21 @@ class VendorClient:
             text += ' (gave up after %d attempts)' % attempts
         return self.error_class(self.redact(text), call=call)
 
-    def request(self, call, method, url, body=None, headers=None, replayable=True):
+    def request(self, call, method, url, body=None, headers=None, replayable=True, before_attempt=None):
         """Send one request and return its Response once the headers have arrived.
 
         A request that never reached the server is sent again until the retry deadline. One whose answer was lost,
         and one answered with HTTP 500, 502, 503 or 504, is sent again only when ``replayable``: a second copy
         does no harm and ``body`` can be sent twice. When the deadline ends the retries of such an HTTP status, the
-        response is returned for the caller to explain like any other.
+        response is returned for the caller to explain like any other. ``before_attempt`` runs before each attempt
+        (a client-side rate limit waits there).
         """
         delays = self.retry.delays(self.retry.clock())
         attempts = 0
         while True:
             attempts += 1
+            if before_attempt is not None:
+                before_attempt()
             try:
                 response = self.http.request(method, url, body=body, headers=headers)
             except TlsError as exc:
@@ -78,7 +83,7 @@ class VendorClient:
                 if delay is None:
                     raise self.transport_error(call, url, exc, attempts)
             else:
-                if not replayable or response.status not in RETRY_STATUSES:
+                if response.status not in self.unhandled_statuses and not (replayable and response.status in RETRY_STATUSES):
                     return response
                 delay = next(delays, None)
                 if delay is None:

@@ -11,9 +11,14 @@ short_description: Start, re-lay out and stop anyRTC cloud recordings and downlo
 version_added: 0.1.0
 description:
   - Starts an anyRTC cloud recording of a channel (C(acquire) then C(start) in the same run, since a resource ID is
-    valid for five minutes and for one recording only), applies a mixed layout to a running recording
-    (C(updateLayout)) and stops it (C(stop)), optionally downloading the recorded files into O(dest) on the
-    controller.
+    valid for five minutes and for one recording only), applies new subscription lists (C(update)) and a mixed
+    layout (C(updateLayout)) to a running recording and stops it (C(stop)), optionally downloading the recorded files
+    into O(dest) on the controller.
+  - B(Rate limit and retries.) The task sends at most 10 requests in any second, the API's limit per App ID, and
+    sends a request again after HTTP 429. A connection that could not be opened is retried; a lost answer and
+    HTTP 500, 502, 503 or 504 are retried for C(acquire), C(query), C(update), C(updateLayout) and downloads, not
+    for C(start) and C(stop), whose repetition would fail and hide what the first one did. Retries end 30 seconds
+    after the request began.
   - B(Validation.) The rules the API document states plainly are checked before anything is sent, with a message
     naming the option; see the notes for the rules that are not checked.
   - B(Idempotence.) A recording is addressed by O(resource_id) and O(sid) as a start returned them. Starting a
@@ -289,7 +294,7 @@ from ansible_collections.rtcops.conference.plugins.module_utils._anyrtc_client i
     CONNECTION_SPEC, AnyRTCClient, AnyRTCError, secrets_of,
 )
 from ansible_collections.rtcops.conference.plugins.module_utils._download import Downloads
-from ansible_collections.rtcops.conference.plugins.module_utils._http import TransportError, url_problem
+from ansible_collections.rtcops.conference.plugins.module_utils._http import url_problem
 
 CHUNK = 1024 * 1024
 CNAME = re.compile(r'^[A-Za-z0-9 !#$%&()+\-:;<=.>?@\[\]^_{}|~,]+$')
@@ -594,19 +599,12 @@ def stop(module, client, result):
     return result['file_list']
 
 
-def chunks(client, url, response):
-    try:
-        yield from response.chunks(CHUNK)
-    except TransportError as exc:
-        raise AnyRTCError(client.redact('anyRTC download of %s failed: %s' % (url, exc)))
-
-
 def fetch(module, client, downloads, url, name, deadline):
     p = module.params
     while True:
         response = client.download(url)
         if response is not None:
-            return downloads.store(chunks(client, url, response), name, url=url)
+            return downloads.store(client.stream('download', response, CHUNK), name, url=url)
         if not p['wait_for_status'] or time.monotonic() + p['poll_interval'] > deadline:
             raise AnyRTCError('the storage does not have %s' % url)
         time.sleep(p['poll_interval'])

@@ -9,8 +9,6 @@ import copy
 import pytest
 
 from ansible_collections.rtcops.conference.plugins.modules import anyrtc_recording
-from ansible_collections.rtcops.conference.plugins.module_utils import _anyrtc_client
-from ansible_collections.rtcops.conference.plugins.module_utils._anyrtc_client import AnyRTCClient, AnyRTCError
 
 BASE = dict(cname='standup', uid='527841', mode='mix', state='started', resource_id=None, sid=None, recording_config={},
             recording_file_config=None, snapshot_config=None, storage_config=None, extension_service_config=None,
@@ -104,85 +102,3 @@ def test_file_list_normalised():
     assert anyrtc_recording.file_list({'fileList': ''}) == []
     assert anyrtc_recording.file_list({}) == []
     assert anyrtc_recording.server_status({'serverResponse': {'status': '5'}}) == 5
-
-
-def test_secrets_found_and_masked():
-    found = _anyrtc_client.secrets_of(STORAGE, {'extensionServices': [{'serviceParam': {'secretKey': 'VOD'}}]})
-    assert set(found) == {'AK-secret', 'SK-secret', 'VOD'}
-    assert _anyrtc_client.masked(STORAGE)['secretKey'] == '********'
-
-
-class Clock:
-
-    def __init__(self):
-        self.now = 0.0
-        self.sleeps = []
-
-    def __call__(self):
-        return self.now
-
-    def sleep(self, seconds):
-        self.sleeps.append(seconds)
-        self.now += seconds
-
-
-class Answer:
-
-    def __init__(self, status, body=b'{}'):
-        self.status = status
-        self.body = body
-
-    def read(self):
-        return self.body
-
-
-class Session:
-
-    def __init__(self, answers):
-        self.answers = list(answers)
-        self.sent = []
-
-    def request(self, method, url, body=None, headers=None):
-        self.sent.append((method, url, body, headers))
-        return self.answers.pop(0)
-
-
-def client_with(answers, clock):
-    client = AnyRTCClient('app', 'cust', 'secret-value', 'http://h', clock=clock, sleep=clock.sleep)
-    client.http = Session(answers)
-    return client
-
-
-def test_throttle_keeps_ten_per_second():
-    clock = Clock()
-    client = client_with([Answer(200, b'{"resourceId": "r"}')] * 11, clock)
-    for dummy in range(11):
-        client.acquire('c', 'u', {})
-    assert len(clock.sleeps) == 1 and clock.sleeps[0] > 0.9
-
-
-def test_exact_content_type_and_basic_auth():
-    clock = Clock()
-    client = client_with([Answer(200, b'{"resourceId": "r"}')], clock)
-    client.acquire('c', 'u', {})
-    headers = client.http.sent[0][3]
-    assert headers['Content-type'] == 'application/json;charset=utf-8'
-    assert headers['Authorization'].startswith('Basic ')
-
-
-def test_429_and_5xx_are_retried():
-    clock = Clock()
-    client = client_with([Answer(429), Answer(503), Answer(200, b'{"resourceId": "r"}')], clock)
-    assert client.acquire('c', 'u', {})['resourceId'] == 'r'
-    assert len(client.http.sent) == 3
-
-
-def test_repeated_stop_is_accepted_and_401_explained_without_secret():
-    clock = Clock()
-    client = client_with([Answer(400, b'{"code": 49, "reason": "repeated stop"}'),
-                          Answer(401, b'{"message": "Invalid authentication credentials secret-value"}')], clock)
-    assert client.stop('r', 's', 'mix', 'c', 'u', accept=(49,))['_code'] == 49
-    with pytest.raises(AnyRTCError) as info:
-        client.query('r', 's', 'mix')
-    assert info.value.status == 401 and 'secret-value' not in str(info.value)
-    assert 'Invalid authentication credentials' in str(info.value)

@@ -1,0 +1,128 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026 rtcops.conference contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+import pytest
+
+from ansible_collections.rtcops.conference.plugins.module_utils import _anyrtc_client
+from ansible_collections.rtcops.conference.plugins.module_utils._anyrtc_client import AnyRTCClient, AnyRTCError
+from ansible_collections.rtcops.conference.plugins.module_utils._http import TransportError
+
+STORAGE = dict(vendor=2, region=1, bucket='b', accessKey='AK-secret', secretKey='SK-secret', fileNamePrefix=['a', 'b'])
+
+
+def test_secrets_found_and_masked():
+    found = _anyrtc_client.secrets_of(STORAGE, {'extensionServices': [{'serviceParam': {'secretKey': 'VOD'}}]})
+    assert set(found) == {'AK-secret', 'SK-secret', 'VOD'}
+    assert _anyrtc_client.masked(STORAGE)['secretKey'] == '********'
+
+
+class Clock:
+
+    def __init__(self):
+        self.now = 0.0
+        self.sleeps = []
+
+    def __call__(self):
+        return self.now
+
+    def sleep(self, seconds):
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+
+class Answer:
+
+    def __init__(self, status, body=b'{}'):
+        self.status = status
+        self.body = body
+        self.url = None
+
+    def read(self):
+        return self.body
+
+    def close(self):
+        pass
+
+
+class Session:
+
+    def __init__(self, answers):
+        self.answers = list(answers)
+        self.sent = []
+
+    def request(self, method, url, body=None, headers=None):
+        self.sent.append((method, url, body, headers))
+        answer = self.answers.pop(0)
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+
+def client_with(answers, clock):
+    client = AnyRTCClient('app', 'cust', 'secret-value', 'http://h', clock=clock, sleep=clock.sleep)
+    client.http = Session(answers)
+    return client
+
+
+def test_throttle_keeps_ten_per_second():
+    clock = Clock()
+    client = client_with([Answer(200, b'{"resourceId": "r"}')] * 11, clock)
+    for dummy in range(11):
+        client.acquire('c', 'u', {})
+    assert len(clock.sleeps) == 1 and clock.sleeps[0] > 0.9
+
+
+def test_exact_content_type_and_basic_auth():
+    clock = Clock()
+    client = client_with([Answer(200, b'{"resourceId": "r"}')], clock)
+    client.acquire('c', 'u', {})
+    headers = client.http.sent[0][3]
+    assert headers['Content-type'] == 'application/json;charset=utf-8'
+    assert headers['Authorization'].startswith('Basic ')
+
+
+def test_429_and_5xx_are_retried():
+    clock = Clock()
+    client = client_with([Answer(429), Answer(503), Answer(200, b'{"resourceId": "r"}')], clock)
+    assert client.acquire('c', 'u', {})['resourceId'] == 'r'
+    assert len(client.http.sent) == 3
+
+
+def test_repeated_stop_is_accepted_and_401_explained_without_secret():
+    clock = Clock()
+    client = client_with([Answer(400, b'{"code": 49, "reason": "repeated stop"}'),
+                          Answer(401, b'{"message": "Invalid authentication credentials secret-value"}')], clock)
+    assert client.stop('r', 's', 'mix', 'c', 'u', accept=(49,))['_code'] == 49
+    with pytest.raises(AnyRTCError) as info:
+        client.query('r', 's', 'mix')
+    assert info.value.status == 401 and 'secret-value' not in str(info.value)
+    assert 'Invalid authentication credentials' in str(info.value)
+
+
+def test_a_start_or_stop_whose_answer_was_lost_is_not_sent_again():
+    clock = Clock()
+    client = client_with([TransportError('connection reset', sent=True), TransportError('connection reset', sent=True)], clock)
+    with pytest.raises(AnyRTCError) as info:
+        client.start('r', 'mix', 'c', 'u', {})
+    assert len(client.http.sent) == 1 and 'start' in str(info.value)
+    with pytest.raises(AnyRTCError):
+        client.stop('r', 's', 'mix', 'c', 'u')
+    assert len(client.http.sent) == 2
+
+
+def test_a_5xx_start_is_reported_not_repeated_but_a_429_is_repeated():
+    clock = Clock()
+    client = client_with([Answer(429), Answer(500, b'{"code": 2, "reason": "busy"}')], clock)
+    with pytest.raises(AnyRTCError) as info:
+        client.start('r', 'mix', 'c', 'u', {})
+    assert len(client.http.sent) == 2 and info.value.status == 500
+
+
+def test_a_connection_that_never_opened_is_retried_even_for_a_start():
+    clock = Clock()
+    client = client_with([TransportError('connection refused', sent=False), Answer(200, b'{"sid": "s"}')], clock)
+    assert client.start('r', 'mix', 'c', 'u', {})['sid'] == 's'
+    assert client.requests == 2
