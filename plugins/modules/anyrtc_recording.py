@@ -48,8 +48,8 @@ options:
     default: mix
   state:
     description:
-      - V(started) starts a recording unless the one named by O(resource_id) and O(sid) still runs.
-      - V(stopped) stops the recording named by O(resource_id) and O(sid).
+      - V(started) starts a recording unless the one named by O(resource_id) and O(sid) (or O(recording)) still runs.
+      - V(stopped) stops the recording named by O(resource_id) and O(sid) (or O(recording)).
     type: str
     choices: [started, stopped]
     default: started
@@ -61,6 +61,11 @@ options:
     description:
       - Recording ID of an existing recording, as a start returned it in RV(sid). Needs O(resource_id).
     type: str
+  recording:
+    description:
+      - The registered result of an earlier task of this module that started the recording; its RV(resource_id) and
+        RV(sid) address the recording, in place of O(resource_id) and O(sid).
+    type: dict
   recording_config:
     description:
       - The C(recordingConfig) of the start request (stream subscription), passed as it is, keys as the API spells them
@@ -199,8 +204,7 @@ EXAMPLES = r'''
     customer_secret: "{{ vault_anyrtc_customer_secret }}"
     cname: standup
     uid: "527841"
-    resource_id: "{{ rec.resource_id }}"
-    sid: "{{ rec.sid }}"
+    recording: "{{ rec }}"  # or resource_id and sid
     state: stopped
     dest: archive/standup/
     download_url: https://recordings.oss-cn-shanghai.aliyuncs.com
@@ -426,6 +430,15 @@ def one_sided_subscription(p):
     return warnings
 
 
+def addressed_by(module, registered):
+    """The resource ID and sid of a registered start result."""
+    resource_id, sid = registered.get('resource_id'), registered.get('sid')
+    if not (isinstance(resource_id, str) and resource_id and isinstance(sid, str) and sid):
+        module.fail_json(msg='recording must be the registered result of a task that started a recording (with its '
+                             'resource_id and sid); this one has %s' % ('none' if not registered.get('sid') else 'no resource_id'))
+    return resource_id, sid
+
+
 def validate(p):
     """The documented rules, checked before anything is sent; raises Invalid naming the option."""
     cname, uid, mode = p['cname'], p['uid'], p['mode']
@@ -439,7 +452,7 @@ def validate(p):
     if bool(p['resource_id']) != bool(p['sid']):
         raise Invalid('resource_id and sid address a recording together; set both or neither')
     if p['state'] == 'stopped' and not p['sid']:
-        raise Invalid('state=stopped needs resource_id and sid of the recording')
+        raise Invalid('state=stopped needs resource_id and sid of the recording, or recording (a registered start)')
     if p['dest'] is not None and p['state'] != 'stopped':
         raise Invalid('dest is only used with state=stopped')
     if p['dest'] is not None and not p['download_url']:
@@ -670,6 +683,7 @@ def main():
         state=dict(type='str', default='started', choices=['started', 'stopped']),
         resource_id=dict(type='str'),
         sid=dict(type='str'),
+        recording=dict(type='dict'),
         recording_config=dict(type='dict'),
         recording_file_config=dict(type='dict'),
         snapshot_config=dict(type='dict'),
@@ -685,8 +699,11 @@ def main():
         dest=dict(type='path'),
         download_url=dict(type='str'),
     )
-    module = AnsibleModule(argument_spec=spec, supports_check_mode=True)
+    module = AnsibleModule(argument_spec=spec, supports_check_mode=True,
+                           mutually_exclusive=[('recording', 'resource_id'), ('recording', 'sid')])
     p = module.params
+    if p['recording'] is not None:
+        p['resource_id'], p['sid'] = addressed_by(module, p['recording'])
     # A dict option cannot be no_log per key: register the storage and service keys so that Ansible masks them
     # wherever they would appear (invocation, results, messages).
     secrets = secrets_of(p['storage_config'], p['extension_service_config'], p['recording_config'])
