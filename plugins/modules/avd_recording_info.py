@@ -22,8 +22,23 @@ options:
     type: str
   record_id:
     description:
-      - Recording to narrow V(mix) and V(range) to, and whose V(status) and V(transcode) are read.
+      - Recording to narrow V(mix), V(mp3), V(desktop) and V(range) to, and whose V(status) and V(transcode) are read.
     type: str
+  record_type:
+    description:
+      - Files V(mix) lists inside each recording (C(transcode_files)) - V(0) audio and video, V(1) video, V(2) audio.
+      - The server's default is V(0).
+    type: int
+    choices: [0, 1, 2]
+  creator_id:
+    description:
+      - Narrows V(range) to the recordings of this creator (C(record_creator_id)).
+    type: str
+  value_same_as_box:
+    description:
+      - Asks V(range) for the answer format of a standalone server rather than the cluster's (C(value_same_as_box)).
+      - The vendor does not describe the two formats; the answer is returned as the server gives it.
+    type: bool
   gather:
     description:
       - V(mix) - the room's mixed and real-time recordings and their files (C(/room/mix_record/get)).
@@ -176,15 +191,18 @@ def run(module):
             module.fail_json(msg='gather=%s needs %s' % (item, ' and '.join(missing)))
     result = {}
     if 'mix' in gather:
-        result['mix'] = as_list(api_payload(client.call('/room/mix_record/get', only(p, 'room_id', 'record_id'))))
+        result['mix'] = as_list(api_payload(client.call('/room/mix_record/get', only(p, 'room_id', 'record_id', 'record_type'))))
     if 'mp3' in gather:
-        result['mp3'] = as_list(api_payload(client.call('/room/record/get', only(p, 'room_id'))))
+        result['mp3'] = as_list(api_payload(client.call('/room/record/get', only(p, 'room_id', 'record_id'))))
     if 'desktop' in gather:
-        body = client.call('/room/desktop_record/get', {'room_id': p['room_id'], 'name': p['desktop_name']})
+        body = client.call('/room/desktop_record/get', dict(only(p, 'room_id', 'record_id'), name=p['desktop_name']))
         result['desktop'] = as_list(api_payload(body))
     if 'range' in gather:
-        body = client.call('/room/get_record', {'room_id': p['room_id'], 'record_start_time': p['start_time'],
-                                                'record_end_time': p['end_time'], 'record_id': p['record_id']})
+        params = dict(only(p, 'room_id', 'record_id', 'value_same_as_box'), record_start_time=p['start_time'],
+                      record_end_time=p['end_time'])
+        if p['creator_id'] is not None:
+            params['record_creator_id'] = p['creator_id']
+        body = client.call('/room/get_record', params)
         result['range'] = as_list(body.get('record_files'))
     if 'all' in gather:
         result['all'] = as_list(api_payload(client.call('/room/get_record_list')))
@@ -205,9 +223,12 @@ def main():
             desktop_name=dict(type='str'),
             start_time=dict(type='int'),
             end_time=dict(type='int'),
+            record_type=dict(type='int', choices=[0, 1, 2]),
+            creator_id=dict(type='str'),
+            value_same_as_box=dict(type='bool'),
         ),
         supports_check_mode=True,
-        not_blank=('room_id', 'record_id', 'desktop_name'),
+        not_blank=('room_id', 'record_id', 'desktop_name', 'creator_id'),
     )
     if module.params['start_time'] is not None and module.params['end_time'] is not None \
             and module.params['start_time'] > module.params['end_time']:
