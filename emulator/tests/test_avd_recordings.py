@@ -15,7 +15,7 @@ NOT_STARTED = {"ret": 40041, "msg": "room hasn't start mix_record"}
 def fixture_avd(client):
     """A logged-in client, small delays, room 50000000000 with a meeting of two users."""
     client.login()
-    assert client.control("POST", "/avd/recordings/config", FAST).json() == FAST
+    assert client.control("POST", "/avd/recordings/config", FAST).json() == dict(FAST, stop_outcome="stopped", transcode_outcome="converted")
     assert client.api("/room/create", room_id="50000000000", user_id="owner")["ret"] == 0
     client.open_meeting("50000000000", {"user_id": "16", "user_name": "alice"}, {"user_id": "17", "user_name": "bob"})
     return client
@@ -256,8 +256,27 @@ def test_config_control_and_token(client):
     assert client.control("POST", "/avd/recordings/config", {"start_delay": -1}).status_code == 400
     assert client.control("POST", "/avd/recordings/config", {"bogus": 1}).status_code == 400
     assert client.control("POST", "/avd/recordings/config", [1]).status_code == 400
-    assert client.control("POST", "/avd/recordings/config", {"stop_delay": 0}).json() == {"start_delay": 1.0, "stop_delay": 0.0, "transcode_delay": 3.0}
+    assert client.control("POST", "/avd/recordings/config", {"stop_delay": 0}).json() == {
+        "start_delay": 1.0, "stop_delay": 0.0, "transcode_delay": 3.0, "stop_outcome": "stopped", "transcode_outcome": "converted"}
+    assert client.control("POST", "/avd/recordings/config", {"stop_outcome": "crashed"}).status_code == 400
+    assert client.control("POST", "/avd/recordings/config", {"transcode_outcome": 3}).status_code == 400
     assert client.control("GET", "/avd/recordings/config").json()["stop_delay"] == 0.0
     assert client.state()["recordings"] == []
     assert client.api("/room/mix_record/start", token="", room_id="1")["ret"] == 40002
     assert client.api("/room/record/status", token="bad", record_id="1")["ret"] == 40003
+
+
+def test_a_recording_can_stop_abnormally_and_a_transcoding_fail(avd):
+    """Statuses 3 of /room/record/status and /transcode/query, through the control API's outcomes."""
+    assert avd.control("POST", "/avd/recordings/config", {"stop_outcome": "abnormal"}).json()["stop_outcome"] == "abnormal"
+    broken = avd.api("/room/mix_record/start", room_id="50000000000")["record_id"]
+    assert avd.api("/room/mix_record/stop", room_id="50000000000", record_id=broken)["ret"] == 0
+    wait_status(avd, broken, 3)
+    assert avd.api("/room/mix_record/get", room_id="50000000000", record_id=broken)["data"] == []
+    avd.control("POST", "/avd/recordings/config", {"stop_outcome": "stopped", "transcode_outcome": "failed"})
+    fine = avd.api("/room/mix_record/start", room_id="50000000000")["record_id"]
+    avd.api("/room/mix_record/stop", room_id="50000000000", record_id=fine)
+    wait_status(avd, fine, 2)
+    assert avd.api("/room/record/transfer", room_id="50000000000", record_id=fine)["ret"] == 0
+    time.sleep(0.5)
+    assert avd.api("/transcode/query", room_id="50000000000", record_id=fine)["status"] == 3

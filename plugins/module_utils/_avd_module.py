@@ -48,6 +48,9 @@ class AvdModule(AnsibleModule):
         if problem:
             self.fail_json(msg=problem)
         self._client = None
+        # What a module has already changed when a later step fails (a stop sent, then the wait for it timed out):
+        # the failure reports it, so that the task is not "changed: false" and a retry knows what exists.
+        self.done = {}
 
     @property
     def client(self):
@@ -74,7 +77,7 @@ class AvdModule(AnsibleModule):
         try:
             return main()
         except avd.AvdError as exc:
-            self.fail_avd(exc)
+            self.fail_avd(exc, **self.done)
         except MissingForCreate as exc:
             self.fail_json(msg=str(exc))
         except RecreateNeeded as exc:

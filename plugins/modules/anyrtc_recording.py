@@ -545,9 +545,8 @@ def start(module, client, result):
             return
         if answer is None and not module.check_mode:
             module.warn('recording %s is over; a new recording is started' % p['sid'])
-    result['changed'] = True
     if module.check_mode:
-        result.update(resource_id=p['resource_id'], sid=p['sid'])
+        result.update(changed=True, resource_id=p['resource_id'], sid=p['sid'])
         result['diff']['after']['status'] = 'started'
         return
     acquire_request = {}
@@ -568,7 +567,8 @@ def start(module, client, result):
         raise AnyRTCError('anyRTC start answered without a sid')
     now = time.time()
     hours = p['resource_expired_hour'] or DEFAULT_EXPIRED_HOURS
-    result.update(resource_id=resource_id, sid=sid, started_at=iso_utc(now), api_expires_at=iso_utc(now + hours * 3600))
+    result.update(changed=True, resource_id=resource_id, sid=sid, started_at=iso_utc(now),
+                  api_expires_at=iso_utc(now + hours * 3600))
     if p['wait_for_status']:
         result['status'], result['file_list'] = wait_running(module, client, resource_id, sid)
     result['diff']['after']['status'] = result['status']
@@ -649,13 +649,10 @@ def download(module, client, listed):
     return downloads
 
 
-def run(module, client):
+def run(module, client, result):
     p = module.params
     for warning in one_sided_subscription(p):
         module.warn(warning)
-    result = dict(changed=False, resource_id=None, sid=None, status=None, file_list=[], uploading_status=None, files=[],
-                  started_at=None, api_expires_at=None,
-                  diff={'before': {'status': None}, 'after': {'status': None}})
     if p['state'] == 'started':
         start(module, client, result)
         if p['stream_subscribe'] is not None:
@@ -719,10 +716,14 @@ def main():
         module.fail_json(msg=problem)
     client = AnyRTCClient(p['app_id'], p['customer_id'], p['customer_secret'], p['api_url'], p['validate_certs'],
                           p['ca_path'], p['timeout'], secrets=secrets + [p['token']])
+    # Filled as the run goes, so that a failure after a start or a stop still reports the recording and the change.
+    result = dict(changed=False, resource_id=None, sid=None, status=None, file_list=[], uploading_status=None, files=[],
+                  started_at=None, api_expires_at=None, diff={'before': {'status': None}, 'after': {'status': None}})
     try:
-        run(module, client)
+        run(module, client, result)
     except AnyRTCError as exc:
-        module.fail_json(msg=client.redact(str(exc)), code=exc.code, http_status=exc.status)
+        partial = dict((key, value) for key, value in result.items() if key != 'diff')
+        module.fail_json(msg=client.redact(str(exc)), code=exc.code, http_status=exc.status, **partial)
 
 
 if __name__ == '__main__':

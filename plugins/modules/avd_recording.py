@@ -379,6 +379,7 @@ def transcode(module, client, record_id):
     if status != TRANSCODING:
         client.call('/room/record/transfer', params, write=True, idempotent=True)
         started = True
+        module.done.update(changed=True, record={'record_id': record_id, 'status': 'stopped'})
     deadline = time.monotonic() + p['wait_timeout']
     while True:
         status = _int(client.call('/transcode/query', params).get('status'))
@@ -500,6 +501,7 @@ def stop(module, client):
         try:
             client.call('/room/mix_record/stop', params, write=True, idempotent=True)
             changed = True
+            module.done.update(changed=True, record={'record_id': record_id, 'status': 'stopping'})
         except AvdApiError as exc:
             if exc.code != NOT_RECORDING:
                 raise
@@ -568,6 +570,7 @@ def stop_desktop(module, client):
         return True, {'record_id': None, 'status': 'stopped'}, None, None
     try:
         client.call('/room/desktop_record/stop', {'room_id': p['room_id']}, write=True, idempotent=True)
+        module.done.update(changed=True, record={'record_id': None, 'status': 'stopped'})
     except AvdApiError as exc:
         if exc.code != NOT_RECORDING:
             raise

@@ -11,15 +11,20 @@ import os
 import time
 
 STARTED, RECORDING, STOPPED, ABNORMAL, STOPPING = 0, 1, 2, 3, 4
-NOT_CONVERTED, CONVERTING, CONVERTED = 0, 1, 2
+NOT_CONVERTED, CONVERTING, CONVERTED, CONVERSION_FAILED = 0, 1, 2, 3
 
-DEFAULT_CONFIG = {"start_delay": 1.0, "stop_delay": 2.0, "transcode_delay": 3.0}
+DELAYS = ("start_delay", "stop_delay", "transcode_delay")
+# How the recordings stopped and the transcodings begun while a setting is in force end (statuses 3 of avd.md 5.6
+# and 5.14 exist only this way: the documents do not say what makes a recording fail).
+OUTCOMES = {"stop_outcome": ("stopped", "abnormal"), "transcode_outcome": ("converted", "failed")}
+DEFAULT_CONFIG = {"start_delay": 1.0, "stop_delay": 2.0, "transcode_delay": 3.0, "stop_outcome": "stopped",
+                  "transcode_outcome": "converted"}
 RECORD_ROOT = "/home/data/recorder/files"
 MB = 1024 * 1024
 
 
 def config(state):
-    """The delays in force (control API ``/_emulator/avd/recordings/config``)."""
+    """The delays and outcomes in force (control API ``/_emulator/avd/recordings/config``)."""
     return {**DEFAULT_CONFIG, **state.get("recording_config", {})}
 
 
@@ -28,7 +33,9 @@ def status(record, now=None):
     now = time.time() if now is None else now
     if record["stop_time"] is None:
         return STARTED if now < record["start_time"] + record["start_delay"] else RECORDING
-    return STOPPING if now < record["stop_time"] + record["stop_delay"] else STOPPED
+    if now < record["stop_time"] + record["stop_delay"]:
+        return STOPPING
+    return ABNORMAL if record.get("stop_outcome") == "abnormal" else STOPPED
 
 
 def running(record, now=None):
@@ -47,7 +54,9 @@ def transcode_status(record, now=None):
     if began is None:
         return NOT_CONVERTED
     now = time.time() if now is None else now
-    return CONVERTING if now < began + record["transcode_delay"] else CONVERTED
+    if now < began + record["transcode_delay"]:
+        return CONVERTING
+    return CONVERSION_FAILED if record.get("transcode_outcome") == "failed" else CONVERTED
 
 
 def room_records(state, room_id, kind=None):
@@ -123,6 +132,7 @@ def stop(state, data_dir, record, now=None):
     now = time.time() if now is None else now
     record["stop_time"] = now
     record["stop_delay"] = config(state)["stop_delay"]
+    record["stop_outcome"] = config(state)["stop_outcome"]
     files = []
     for server_path, file_type in planned_files(record):
         size = _size(record["record_id"], server_path)

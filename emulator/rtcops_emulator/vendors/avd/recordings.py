@@ -409,6 +409,7 @@ def record_transfer(call):
     if store.transcode_status(record) != store.CONVERTING:
         record["transcode_time"] = time.time()
         record["transcode_delay"] = store.config(call.state)["transcode_delay"]
+        record["transcode_outcome"] = store.config(call.state)["transcode_outcome"]
     return call.ok()
 
 
@@ -452,7 +453,7 @@ def delete_record(call):
 
 @control_route("GET|POST", "/_emulator/avd/recordings/config")
 def set_config(vendor, request):
-    """Delays (seconds) of the asynchronous steps; omitted keys keep their value. GET reads them."""
+    """Delays (seconds) of the asynchronous steps and how they end; omitted keys keep their value. GET reads them."""
     if request.method == "GET":
         with vendor.transaction() as state:
             return json_response(store.config(state))
@@ -460,8 +461,12 @@ def set_config(vendor, request):
     if not isinstance(document, dict) or set(document) - set(store.DEFAULT_CONFIG):
         return json_response({"error": f"body must be an object with keys among {sorted(store.DEFAULT_CONFIG)}"}, 400)
     for name, value in document.items():
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 86400:
+        if name in store.OUTCOMES:
+            if value not in store.OUTCOMES[name]:
+                return json_response({"error": f"{name} must be one of {', '.join(store.OUTCOMES[name])}"}, 400)
+        elif isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 86400:
             return json_response({"error": f"{name} must be a number of seconds between 0 and 86400"}, 400)
     with vendor.transaction() as state:
-        state["recording_config"] = {**store.config(state), **{name: float(value) for name, value in document.items()}}
+        state["recording_config"] = {**store.config(state), **{name: value if name in store.OUTCOMES else float(value)
+                                                               for name, value in document.items()}}
         return json_response(store.config(state))
