@@ -6,8 +6,13 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 import urllib.request
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
 
 
 def control(emulator, path, body=None, method='GET'):
@@ -60,3 +65,20 @@ def test_missing_credentials_are_named(ansible, emulator):
     assert run.rc != 0
     assert 'token' in run.output and 'access_key' in run.output
     assert 'Traceback' not in run.output
+
+
+def test_download_a_cover_ad_hoc(ansible, emulator, credentials, tmp_path):
+    """An action plugin run ad hoc: the token from the environment, dest relative to where ansible runs."""
+    control(emulator, '/reset', {}, 'POST')
+    image = (REPO / 'playbooks' / 'files' / 'welcome.png').read_bytes()
+    token = credentials['passwords'][3]
+    control(emulator, '/topvdn/devices', {'client_id': 10000415, 'client_token': token,
+                                          'cover_image': base64.b64encode(image).decode()}, 'POST')
+    env = {'TOPVDN_API_URL': emulator.url, 'TOPVDN_CLIENT_TOKEN': token}
+    args = ['localhost', '-m', 'rtcops.conference.topvdn_snapshot', '-a', 'client_id=10000415 dest=%s' % (tmp_path / 'covers')]
+    first = ansible('ansible', args, 'adhoc-cover', env=env)
+    assert first.rc == 0 and '"changed": true' in first.output, first.output
+    assert (tmp_path / 'covers' / '10000415-cover.png').read_bytes() == image
+    again = ansible('ansible', args, 'adhoc-cover-again', env=env)
+    assert again.rc == 0 and '"changed": false' in again.output, again.output
+    assert hashlib.sha256(image).hexdigest() in again.output
