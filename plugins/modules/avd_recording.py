@@ -12,10 +12,15 @@ version_added: 0.1.0
 description:
   - Starts a mixed-screen recording of the meeting in progress in a room, stops it, and downloads the files it
     produced into O(dest) on the controller; or deletes every recording of a room.
-  - B(What the API can tell.) It has no call that lists the recordings running in a room. Starting in a room that
-    already records answers "already recording" (40040) without the running recording's id; stopping in a room
-    that does not record answers "not recording" (40041). The module reports both as C(changed=false). Keep the
-    RV(record.record_id) that starting returns to stop that very recording, wait for it and download its files.
+  - B(What the API can tell.) It has no call that lists the recordings running in a room, and a room has one mixed
+    recording at a time. Starting in a room that already records answers "already recording" (40040) without the
+    running recording's id; stopping in a room that does not record answers "not recording" (40041). The module
+    reports both as C(changed=false).
+  - B(The room's recording.) The module remembers, under O(cache_dir), the id of the mixed recording it last started
+    in each room. Without O(record_id), a task on the same machine uses that recording - starting again is no change
+    (check mode too), and stopping waits for it, transcodes it and downloads its files. From another machine, or for
+    a recording started elsewhere, give O(record_id) (RV(record.record_id) of the start) to wait, transcode or
+    download.
   - B(Waiting.) With O(wait=true), stopping waits until the recording's status is "stopped" before the files are
     listed and downloaded (the server writes them while it stops); a recording that stops abnormally fails the task.
   - Files are streamed to disk, checked by SHA-256 and written into O(dest) atomically; a file already there with
@@ -61,7 +66,8 @@ options:
   record_id:
     description:
       - Id of the recording, as RV(record.record_id) returned it when it started.
-      - Needed to wait for a stop and to download its files.
+      - Needed to wait for a stop, transcode it and download its files, unless this machine started the room's
+        recording (see the description).
     type: str
   wait:
     description:
@@ -80,7 +86,7 @@ options:
     default: 2
   transcode:
     description:
-      - With O(state=stopped), transcode the stopped recording O(record_id) (C(/room/record/transfer)) and wait
+      - With O(state=stopped), transcode the stopped recording (C(/room/record/transfer)) and wait
         until the transcoding is done (C(/transcode/query)) before its files are listed and downloaded.
       - For recordings that were not transcoded in real time. A recording already transcoded is left as it is.
     type: bool
@@ -185,8 +191,10 @@ attributes:
   check_mode:
     support: partial
     details:
-      - Nothing is started, stopped or deleted. Whether a recording runs can only be read for a known O(record_id);
-        without one, starting and stopping are reported as changes.
+      - Nothing is started, stopped or deleted. Whether a recording runs can only be read for a known recording,
+        O(record_id) or the one this machine last started in the room; without either, starting and stopping are
+        reported as changes. Without O(record_id), a stop is predicted from the remembered recording alone (one
+        started elsewhere after it is not seen).
   diff_mode:
     support: full
     details: Shows the recording's status before and after, and the SHA-256 of each downloaded file.
@@ -195,6 +203,13 @@ seealso:
 '''
 
 EXAMPLES = r'''
+- name: Stop the room's recording at the end of the event and archive its files (same machine that started it)
+  rtcops.conference.avd_recording:
+    room_id: "20250000001"
+    state: stopped
+    dest: archive/recordings/
+  register: rec  # rec.files: paths on the controller with their sha256
+
 - name: Record the all-hands
   rtcops.conference.avd_recording:
     room_id: "20250000001"
@@ -303,6 +318,8 @@ START_OPTIONS = (
 LAYOUT_OPTIONS = ('videos', 'audio_user_ids', 'audio_mixer_users')
 DESKTOP_OPTIONS = ('name', 'enable_realtime_transcode')
 LAYOUT_KIND = 'recording_layouts'
+STARTED_KIND = 'started_recordings'  # room id -> record id of the mixed recording this machine last started there
+NO_SUCH_RECORD = 40090
 AAC_SAMPLES = (16000, 32000, 44100, 48000)
 PCM_SAMPLES = (8000, 16000)
 
@@ -338,10 +355,6 @@ def validate(module):
     for name in ('wait_timeout', 'poll_interval'):
         if p[name] <= 0:
             module.fail_json(msg='%s must be a positive number of seconds, got %s' % (name, p[name]))
-    if p['transcode'] and p['state'] == 'stopped' and not p['record_id']:
-        module.fail_json(msg='transcode needs record_id: only a known recording can be transcoded')
-    if p['dest'] is not None and p['state'] == 'stopped' and not p['record_id'] and p['kind'] == 'mix':
-        module.fail_json(msg='dest needs record_id: only a known recording can be waited for and downloaded')
 
 
 def status_of(client, record_id):
@@ -463,12 +476,38 @@ def update_layout(module, client, record_id):
     return True
 
 
+def remembered(module, client):
+    """The mixed recording this machine last started in the room and its status, while the server knows it.
+
+    Q-AVD-40040: a room has one mixed recording at a time, and the API cannot list them, so this record is how a task
+    without ``record_id`` finds "the room's recording" again.
+    """
+    p = module.params
+    ledger = Ledger(p['server_url'], p['cache_dir'])
+    record_id = ledger.get(STARTED_KIND, p['room_id'])
+    if not record_id:
+        return None, None
+    try:
+        return record_id, status_of(client, record_id)
+    except AvdApiError as exc:
+        if exc.code != NO_SUCH_RECORD:
+            raise
+        if not module.check_mode:
+            ledger.forget(STARTED_KIND, p['room_id'])
+        return None, None
+
+
 def start(module, client):
     p = module.params
-    before = STATUS_NAMES.get(status_of(client, p['record_id'])) if p['record_id'] else None
+    record_id = p['record_id']
+    if record_id:
+        status = status_of(client, record_id)
+    else:
+        record_id, status = remembered(module, client)
+    before = STATUS_NAMES.get(status) if record_id else None
     if before in ('started', 'recording'):
-        changed = update_layout(module, client, p['record_id'])
-        return changed, {'record_id': p['record_id'], 'status': before}, before
+        changed = update_layout(module, client, record_id)
+        return changed, {'record_id': record_id, 'status': before}, before
     if module.check_mode:
         return True, {'record_id': None, 'status': 'recording'}, before
     params = dict((name, p[name]) for name in START_OPTIONS if p[name] is not None)
@@ -481,22 +520,36 @@ def start(module, client):
         module.warn('a mixed recording already runs in room %s; the API does not tell its record_id' % p['room_id'])
         return False, {'record_id': p['record_id'], 'status': 'recording'}, 'recording'
     record_id = body.get('record_id')
+    ledger = Ledger(p['server_url'], p['cache_dir'])
+    if record_id:
+        ledger.put(STARTED_KIND, p['room_id'], record_id)
     if record_id and wanted_layout(p):
-        Ledger(p['server_url'], p['cache_dir']).put(LAYOUT_KIND, record_id, wanted_layout(p))
+        ledger.put(LAYOUT_KIND, record_id, wanted_layout(p))
     return True, {'record_id': record_id, 'status': STATUS_NAMES.get(status_of(client, record_id)) if record_id else None}, before
 
 
 def stop(module, client):
     p = module.params
     record_id = p['record_id']
-    before = STATUS_NAMES.get(status_of(client, record_id)) if record_id else None
-    if before in ('stopped', 'stopped abnormally'):
+    if record_id:
+        before = STATUS_NAMES.get(status_of(client, record_id))
+    else:
+        # Without record_id every mixed recording of the room is stopped; the one this machine started there, if
+        # any, is the one waited for and downloaded.
+        record_id, status = remembered(module, client)
+        before = STATUS_NAMES.get(status) if record_id else None
+        if not record_id and (p['transcode'] or p['dest'] is not None):
+            module.fail_json(msg='%s needs record_id: this machine started no recording in room %s that the server '
+                                 'still knows, and the API cannot list them' % ('transcode' if p['transcode'] else 'dest', p['room_id']))
+    known_stopped = bool(record_id) and before in ('stopped', 'stopped abnormally')
+    if known_stopped and (p['record_id'] or module.check_mode):
+        # Check mode without record_id: the room's one recording (40040) is taken to be the one known here.
         changed = False
     elif module.check_mode:
         return True, {'record_id': record_id, 'status': 'stopped'}, before, None
     else:
         params = {'room_id': p['room_id']}
-        if record_id:
+        if p['record_id']:
             params['record_id'] = record_id
         try:
             client.call('/room/mix_record/stop', params, write=True, idempotent=True)
@@ -506,6 +559,13 @@ def stop(module, client):
             if exc.code != NOT_RECORDING:
                 raise
             changed = False
+        if changed and known_stopped:
+            # What stopped was started elsewhere after the recording known here: its record_id is unknown.
+            module.done['record'] = {'record_id': None, 'status': 'stopping'}
+            if p['transcode'] or p['dest'] is not None:
+                module.fail_json(msg='stopped a recording of room %s that this machine did not start; without its '
+                                     'record_id it cannot be waited for, transcoded or downloaded' % p['room_id'], **module.done)
+            return True, {'record_id': None, 'status': 'stopping'}, before, None
     status = before
     if record_id and (p['wait'] or p['dest'] is not None):
         status = STATUS_NAMES[wait_stopped(module, client, record_id)]
