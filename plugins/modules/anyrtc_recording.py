@@ -156,8 +156,9 @@ attributes:
   check_mode:
     support: partial
     details:
-      - Nothing is sent at all, so whether a recording still runs cannot be known; a start or stop that would be
-        sent is reported as a change.
+      - Only C(query) is sent, for a recording addressed by O(resource_id) and O(sid) (or O(recording)) - a start
+        is predicted as no change while it runs, a stop as no change once it is over. A new start, subscription
+        lists and a layout are reported as changes; nothing is acquired, started, updated or stopped.
   diff_mode:
     support: full
     details: Shows the recording status before and after, and the SHA-256 of each downloaded file.
@@ -246,6 +247,13 @@ api_expires_at:
   returned: always
   type: str
   sample: '2026-11-25T09:30:00Z'
+server_response:
+  description:
+    - The C(serverResponse) of the last query or stop, as the API gave it (C(sliceStartTime), C(fileListMode),
+      C(extensionServiceState), C(subServiceStatus), ...); null when none was read.
+  returned: always
+  type: dict
+  sample: {status: 5, fileListMode: string, fileList: '', sliceStartTime: 1638325011000}
 uploading_status:
   description: C(uploadingStatus) of the stop, V(uploaded), V(backuped) or V(unknown); null without a stop.
   returned: always
@@ -527,7 +535,7 @@ def wait_running(module, client, resource_id, sid):
         if answer is None or status == 20 or status in (6, 7, 8):
             raise AnyRTCError('recording %s is not running (status %s)' % (sid, status))
         if status in RUNNING:
-            return status, file_list(answer.get('serverResponse') or {})
+            return status, answer.get('serverResponse') or {}
         if time.monotonic() + p['poll_interval'] > deadline:
             raise AnyRTCError('recording %s did not start within wait_timeout (status %s)' % (sid, status))
         time.sleep(p['poll_interval'])
@@ -536,11 +544,12 @@ def wait_running(module, client, resource_id, sid):
 def start(module, client, result):
     p = module.params
     if p['sid']:
-        answer = None if module.check_mode else query(client, p, p['resource_id'], p['sid'])
+        answer = query(client, p, p['resource_id'], p['sid'])  # a read, also in check mode
         status = server_status(answer) if answer else None
         if answer is not None and status not in (6, 7, 8, 20):
-            result.update(resource_id=p['resource_id'], sid=p['sid'], status=status,
-                          file_list=file_list(answer.get('serverResponse') or {}))
+            server_response = answer.get('serverResponse') or {}
+            result.update(resource_id=p['resource_id'], sid=p['sid'], status=status, server_response=server_response,
+                          file_list=file_list(server_response))
             result['diff']['before']['status'] = result['diff']['after']['status'] = status
             return
         if answer is None and not module.check_mode:
@@ -570,7 +579,8 @@ def start(module, client, result):
     result.update(changed=True, resource_id=resource_id, sid=sid, started_at=iso_utc(now),
                   api_expires_at=iso_utc(now + hours * 3600))
     if p['wait_for_status']:
-        result['status'], result['file_list'] = wait_running(module, client, resource_id, sid)
+        result['status'], result['server_response'] = wait_running(module, client, resource_id, sid)
+        result['file_list'] = file_list(result['server_response'])
     result['diff']['after']['status'] = result['status']
 
 
@@ -591,7 +601,9 @@ def stop(module, client, result):
     p = module.params
     result.update(resource_id=p['resource_id'], sid=p['sid'])
     if module.check_mode:
-        result['changed'] = True
+        running = query(client, p, p['resource_id'], p['sid']) is not None
+        result.update(changed=running, status=STOPPED if not running else None)
+        result['diff']['before']['status'] = None if running else STOPPED
         result['diff']['after']['status'] = STOPPED
         return []
     answer = client.stop(p['resource_id'], p['sid'], p['mode'], p['cname'], p['uid'], accept=ALREADY_STOPPED)
@@ -603,7 +615,7 @@ def stop(module, client, result):
             module.warn('the recording produced no file: nobody in the channel sent a stream (435)')
         return []
     result['changed'] = True
-    server_response = answer.get('serverResponse') or {}
+    server_response = result['server_response'] = answer.get('serverResponse') or {}
     result['file_list'] = file_list(server_response)
     result['uploading_status'] = server_response.get('uploadingStatus')
     if answer.get('_http_status') == 206 or result['uploading_status'] in ('backuped', 'unknown'):
@@ -718,7 +730,8 @@ def main():
                           p['ca_path'], p['timeout'], secrets=secrets + [p['token']])
     # Filled as the run goes, so that a failure after a start or a stop still reports the recording and the change.
     result = dict(changed=False, resource_id=None, sid=None, status=None, file_list=[], uploading_status=None, files=[],
-                  started_at=None, api_expires_at=None, diff={'before': {'status': None}, 'after': {'status': None}})
+                  server_response=None, started_at=None, api_expires_at=None,
+                  diff={'before': {'status': None}, 'after': {'status': None}})
     try:
         run(module, client, result)
     except AnyRTCError as exc:
