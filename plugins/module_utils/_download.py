@@ -45,24 +45,14 @@ def store_stream(chunks, directory, name, check_mode=False):
             size += len(chunk)
         sha256 = digest.hexdigest()
         return dict(name=name, path=path, sha256=sha256, size=size, changed=before != sha256, before=before)
-    os.makedirs(directory, exist_ok=True)
-    handle, temp = tempfile.mkstemp(dir=directory, prefix='.part-')
-    try:
-        with os.fdopen(handle, 'wb') as stream:
-            for chunk in chunks:
-                digest.update(chunk)
-                size += len(chunk)
-                stream.write(chunk)
+    with PartFile(path) as part:
+        for chunk in chunks:
+            digest.update(chunk)
+            size += len(chunk)
+            part.stream.write(chunk)
         sha256 = digest.hexdigest()
-        if before == sha256:
-            os.unlink(temp)
-        else:
-            os.chmod(temp, 0o666 & ~current_umask())
-            os.replace(temp, path)
-    except BaseException:
-        if os.path.exists(temp):
-            os.unlink(temp)
-        raise
+        if before != sha256:
+            part.place()
     return dict(name=name, path=path, sha256=sha256, size=size, changed=before != sha256, before=before)
 
 
@@ -128,6 +118,34 @@ class Downloads:
     def diff(self):
         """The ``files`` parts of a diff: SHA-256 by file name, before and after."""
         return dict(self._before), dict((f['name'], f['sha256']) for f in self.files)
+
+
+class PartFile:
+    """A temporary file next to ``path``: written through ``stream``, then placed onto ``path`` or dropped.
+
+    Whoever reads ``path`` sees the old file or the complete new one, never a part; the new file gets the mode a
+    file created under the current umask would have (``mkstemp`` makes it 0600).
+    """
+
+    def __init__(self, path):
+        self.path = path
+        directory = os.path.dirname(path)
+        os.makedirs(directory, exist_ok=True)
+        handle, self.name = tempfile.mkstemp(dir=directory, prefix='.part-')
+        self.stream = os.fdopen(handle, 'wb')
+
+    def place(self):
+        self.stream.close()
+        os.chmod(self.name, 0o666 & ~current_umask())
+        os.replace(self.name, self.path)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        self.stream.close()
+        if os.path.exists(self.name):
+            os.unlink(self.name)
 
 
 def current_umask():

@@ -15,12 +15,11 @@ checksum is left as it is (``changed: false``).
 from __future__ import annotations
 
 import os
-import tempfile
 
 from ansible.errors import AnsibleActionFail
 from ansible.plugins.action import ActionBase
 
-from ansible_collections.rtcops.conference.plugins.module_utils._download import current_umask, file_sha256, safe_file_name
+from ansible_collections.rtcops.conference.plugins.module_utils._download import PartFile, file_sha256, safe_file_name
 
 
 class DownloadAction(ActionBase):
@@ -41,20 +40,12 @@ class DownloadAction(ActionBase):
         return dest
 
     def _store(self, remote_path, local_path, sha256):
-        directory = os.path.dirname(local_path)
-        os.makedirs(directory, exist_ok=True)
-        handle, temp = tempfile.mkstemp(dir=directory, prefix='.part-')
-        os.close(handle)
-        try:
-            self._connection.fetch_file(remote_path, temp)
-            if file_sha256(temp) != sha256:
+        with PartFile(local_path) as part:
+            part.stream.close()
+            self._connection.fetch_file(remote_path, part.name)
+            if file_sha256(part.name) != sha256:
                 raise AnsibleActionFail('%s changed on its way to the controller (SHA-256 differs)' % os.path.basename(local_path))
-            os.chmod(temp, 0o666 & ~current_umask())
-            os.replace(temp, local_path)
-        except BaseException:
-            if os.path.exists(temp):
-                os.unlink(temp)
-            raise
+            part.place()
 
     def _on_controller(self):
         """Whether the module runs on the controller itself, and can write into ``dest`` directly."""
