@@ -14,6 +14,8 @@ its ``__init__`` exposes ``create(config, store)`` returning an object with:
 """
 import importlib
 import json
+import os
+import shutil
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Optional, Union
 
@@ -92,6 +94,30 @@ def collect(modules, attribute):
             if isinstance(declared, Route):
                 found.append(declared)
     return found
+
+
+class Vendor:
+    """What every vendor shares: routes collected from its endpoint groups, its part of the store, its directory.
+
+    A subclass sets ``name`` and ``groups`` and adds ``initial_state``, ``snapshot``, ``handle`` and ``api_error``.
+    """
+    name = None
+    groups = ()
+
+    def __init__(self, config, store):
+        self.config = config
+        self.store = store
+        self.data_dir = os.path.join(config.data_dir, self.name)
+        self.routes = collect(self.groups, "api_route")
+        self.control_routes = collect(self.groups, "control_route")
+
+    def transaction(self):
+        """Lock the store and yield this vendor's state."""
+        return self.store.transaction(self.name)
+
+    def reset(self):
+        """Forget what is kept outside the store (files under ``data_dir``)."""
+        shutil.rmtree(self.data_dir, ignore_errors=True)
 
 
 def load(config, store):

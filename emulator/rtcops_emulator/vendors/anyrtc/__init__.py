@@ -5,7 +5,7 @@ Q-ARTC-03); HTTP statuses carry the outcome (Q-ARTC-02). Customers, apps and the
 through the control API (``POST /_emulator/anyrtc/apps``). Recorded files are served by ``/_anyrtc/storage/...``, the
 stand-in for the third-party cloud storage.
 """
-from .. import Response, collect, html_page, json_response
+from .. import Response, Vendor, html_page, json_response
 from . import apps, recording, storage
 from .common import DEFAULT_CONFIG, REASONS
 
@@ -13,15 +13,10 @@ from .common import DEFAULT_CONFIG, REASONS
 GROUPS = (apps, storage, recording)
 
 
-class AnyRTC:
+class AnyRTC(Vendor):
     """The anyRTC vendor: routes, state and its error bodies."""
     name = "anyrtc"
-
-    def __init__(self, config, store):
-        self.config = config
-        self.store = store
-        self.routes = collect(GROUPS, "api_route")
-        self.control_routes = collect(GROUPS, "control_route")
+    groups = GROUPS
 
     @staticmethod
     def initial_state():
@@ -50,10 +45,6 @@ class AnyRTC:
                 "files": sorted(storage.download_path(*name.split("/", 1)) for name in state["files"]),
                 "config": dict(state["config"])}
 
-    def transaction(self):
-        """Lock the store and yield the anyRTC state."""
-        return self.store.transaction(self.name)
-
     def handle(self, route, request):
         """Run one call (handlers turn their own errors into replies)."""
         return route.handler(self, request)
@@ -68,9 +59,6 @@ class AnyRTC:
             return html_page(status)
         except KeyError:
             return Response(status=status, body=(message or f"{status}").encode("utf-8"), content_type="text/plain")
-
-    def reset(self):
-        """Nothing is kept outside the store."""
 
 
 def create(config, store):

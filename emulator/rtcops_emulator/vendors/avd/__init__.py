@@ -4,12 +4,10 @@ Each endpoint group is one module of this package; add a new group to :data:`GRO
 declares its endpoints with ``@route`` / ``@control_route``, its initial state in ``STATE`` and its part of
 ``GET /_emulator/state`` in ``snapshot(state)``.
 """
-import os
-import shutil
 import time
 from typing import NoReturn
 
-from .. import Response, collect, json_response
+from .. import Response, Vendor, json_response
 from . import app, recordings, rooms, sip, upload
 
 GROUPS = (app, rooms, sip, upload, recordings)
@@ -162,16 +160,10 @@ class Call:
         return self.vendor.transaction()
 
 
-class Avd:
+class Avd(Vendor):
     """The AVD vendor: routes of every group, state, envelopes and authentication."""
     name = "avd"
-
-    def __init__(self, config, store):
-        self.config = config
-        self.store = store
-        self.data_dir = os.path.join(config.data_dir, self.name)
-        self.routes = collect(GROUPS, "api_route")
-        self.control_routes = collect(GROUPS, "control_route")
+    groups = GROUPS
 
     @staticmethod
     def initial_state():
@@ -188,10 +180,6 @@ class Avd:
         for group in GROUPS:
             view.update(group.snapshot(state))
         return view
-
-    def transaction(self):
-        """Lock the store and yield the AVD state."""
-        return self.store.transaction(self.name)
 
     def handle(self, route, request):
         """Run one API call: token check, handler, envelope."""
@@ -215,10 +203,6 @@ class Avd:
     def api_error(route, code, message=None):
         """An injected API-level error in the endpoint's own envelope."""
         return json_response({route.options.get("envelope", "ret"): code, "msg": message or ERRORS.get(code, "error")})
-
-    def reset(self):
-        """Forget uploaded files."""
-        shutil.rmtree(self.data_dir, ignore_errors=True)
 
 
 def create(config, store):

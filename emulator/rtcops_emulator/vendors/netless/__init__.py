@@ -6,25 +6,18 @@ your cloud storage" are kept under ``<data dir>/netless/storage/<bucket>/<key>``
 ``/_storage/<bucket>/<key>``.
 """
 import os
-import shutil
 
-from .. import collect
+from .. import Vendor
 from . import rooms, screenshots
 from .common import REGIONS, WRITE_PERMISSIONS, NetlessError, error_response
 
 GROUPS = (rooms, screenshots)
 
 
-class Netless:
+class Netless(Vendor):
     """The Netless vendor: routes, state, stored screenshots and the header checks."""
     name = "netless"
-
-    def __init__(self, config, store):
-        self.config = config
-        self.store = store
-        self.data_dir = os.path.join(config.data_dir, self.name)
-        self.routes = collect(GROUPS, "api_route")
-        self.control_routes = collect(GROUPS, "control_route")
+    groups = GROUPS
 
     @staticmethod
     def initial_state():
@@ -49,10 +42,6 @@ class Netless:
         stored = [{"bucket": info["bucket"], "key": info["key"], "sha256": info["sha256"], "size": info["size"]}
                   for dummy, info in sorted(state["stored"].items())]
         return {"rooms": {uuid: self.room_view(room) for uuid, room in sorted(state["rooms"].items())}, "stored": stored}
-
-    def transaction(self):
-        """Lock the store and yield the Netless state."""
-        return self.store.transaction(self.name)
 
     def storage_path(self, bucket, key):
         """Where a stored object's bytes are kept (bucket and key are validated before they get here)."""
@@ -89,10 +78,6 @@ class Netless:
         """An injected error: ``code`` is the HTTP status (400-599, anything else becomes 500)."""
         status = code if 400 <= code <= 599 else 500
         return error_response(status, message)
-
-    def reset(self):
-        """Forget every stored screenshot."""
-        shutil.rmtree(self.data_dir, ignore_errors=True)
 
 
 def create(config, store):

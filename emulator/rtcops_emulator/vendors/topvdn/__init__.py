@@ -5,25 +5,18 @@ the emulator sends ``{"error": "<text>"}``. Devices and their ``client_token`` e
 API (``POST /_emulator/topvdn/devices``). Images live on disk under ``<data dir>/topvdn/devices/<client_id>/``.
 """
 import os
-import shutil
 
-from .. import Response, collect
+from .. import Response, Vendor
 from . import devices, snapshots
 from .common import STATUS_TEXT, TopvdnError, chunks, error_response
 
 GROUPS = (devices, snapshots)
 
 
-class Topvdn:
+class Topvdn(Vendor):
     """The Topvdn vendor: routes, state, device files and the token check."""
     name = "topvdn"
-
-    def __init__(self, config, store):
-        self.config = config
-        self.store = store
-        self.data_dir = os.path.join(config.data_dir, self.name)
-        self.routes = collect(GROUPS, "api_route")
-        self.control_routes = collect(GROUPS, "control_route")
+    groups = GROUPS
 
     @staticmethod
     def initial_state():
@@ -45,10 +38,6 @@ class Topvdn:
                 "uploads": device["uploads"],
             }
         return {"devices": view}
-
-    def transaction(self):
-        """Lock the store and yield the Topvdn state."""
-        return self.store.transaction(self.name)
 
     def image_path(self, client_id, kind):
         """Where a device's ``cover``, ``pushing`` or ``record`` image is kept."""
@@ -87,10 +76,6 @@ class Topvdn:
         """An injected error: ``code`` is the HTTP status (400-599, anything else becomes 500)."""
         status = code if 400 <= code <= 599 else 500
         return error_response(status, message or STATUS_TEXT.get(code))
-
-    def reset(self):
-        """Forget every stored image."""
-        shutil.rmtree(self.data_dir, ignore_errors=True)
 
     def serve_image(self, client_id, kind, info):
         """A 200 reply streaming a stored image with its content type (404 if the file went missing)."""

@@ -8,22 +8,17 @@ from (appId, roomId, streamId, ts), so nothing is written to disk.
 """
 import time
 
-from .. import Response, collect, html_page
+from .. import Response, Vendor, html_page
 from . import apps, snapshot
 from .common import DEFAULT_CONFIG, WilddogError, error_response
 
 GROUPS = (apps, snapshot)
 
 
-class Wilddog:
+class Wilddog(Vendor):
     """The Wilddog vendor: routes, state and the body-code envelope."""
     name = "wilddog"
-
-    def __init__(self, config, store):
-        self.config = config
-        self.store = store
-        self.routes = collect(GROUPS, "api_route")
-        self.control_routes = collect(GROUPS, "control_route")
+    groups = GROUPS
 
     @staticmethod
     def initial_state():
@@ -47,10 +42,6 @@ class Wilddog:
         return {"apps": {app_id: self.app_view(app) for app_id, app in sorted(state["apps"].items())},
                 "images": images, "config": dict(state["config"])}
 
-    def transaction(self):
-        """Lock the store and yield the Wilddog state."""
-        return self.store.transaction(self.name)
-
     def handle(self, route, request):
         """Run one API call."""
         try:
@@ -68,9 +59,6 @@ class Wilddog:
             return html_page(status)
         except KeyError:
             return Response(status=status, body=(message or f"{status}").encode("utf-8"), content_type="text/plain")
-
-    def reset(self):
-        """Nothing is kept outside the store."""
 
 
 def create(config, store):
