@@ -39,20 +39,24 @@ def store_stream(chunks, directory, name, check_mode=False):
     before = file_sha256(path) if os.path.isfile(path) else None
     digest = hashlib.sha256()
     size = 0
+
+    def hashed():
+        nonlocal size
+        for chunk in chunks:
+            digest.update(chunk)
+            size += len(chunk)
+            yield chunk
+
     if check_mode:
-        for chunk in chunks:
-            digest.update(chunk)
-            size += len(chunk)
-        sha256 = digest.hexdigest()
-        return dict(name=name, path=path, sha256=sha256, size=size, changed=before != sha256, before=before)
-    with PartFile(path) as part:
-        for chunk in chunks:
-            digest.update(chunk)
-            size += len(chunk)
-            part.stream.write(chunk)
-        sha256 = digest.hexdigest()
-        if before != sha256:
-            part.place()
+        for dummy in hashed():
+            pass
+    else:
+        with PartFile(path) as part:
+            for chunk in hashed():
+                part.stream.write(chunk)
+            if before != digest.hexdigest():
+                part.place()
+    sha256 = digest.hexdigest()
     return dict(name=name, path=path, sha256=sha256, size=size, changed=before != sha256, before=before)
 
 
