@@ -12,6 +12,7 @@ each of them can use it.
 from __future__ import annotations
 
 import json
+import threading
 from urllib.parse import quote, quote_plus
 
 # RetryPolicy and MultipartFile live in _http (other vendors' clients use them too); AvdClient's callers and tests
@@ -150,7 +151,11 @@ def encode_query(params):
 
 
 class AvdClient:
-    """One HTTP session per module run; obtains and refreshes the token; retries what is safe to retry."""
+    """Obtains and refreshes the token and retries what is safe to retry.
+
+    Safe to share between threads: each thread talks through its own keep-alive session (a bulk module's
+    workers each keep one connection), and the token is fetched and renewed once for all of them.
+    """
 
     def __init__(self, server_url, access_key=None, secret_key=None, token=None, validate_certs=True, ca_path=None,
                  timeout=30, token_cache=None, retry=None):
@@ -164,7 +169,21 @@ class AvdClient:
         self.token_calls = 0
         self._token = token
         self._secrets = [s for s in (secret_key, token) if s]
-        self.http = HttpSession(validate_certs=validate_certs, ca_path=ca_path, timeout=timeout)
+        self._session_options = dict(validate_certs=validate_certs, ca_path=ca_path, timeout=timeout)
+        self._local = threading.local()
+        self._token_lock = threading.RLock()
+
+    @property
+    def http(self):
+        """This thread's keep-alive session."""
+        session = getattr(self._local, 'session', None)
+        if session is None:
+            session = self._local.session = HttpSession(**self._session_options)
+        return session
+
+    @http.setter
+    def http(self, session):
+        self._local.session = session
 
     # -- secrets ---------------------------------------------------------------------------------
 
@@ -182,16 +201,21 @@ class AvdClient:
         return (self.server_url, self.access_key, self.secret_key)
 
     def token(self):
-        if self._token:
-            return self._token
-        if not (self.access_key and self.secret_key):
-            raise AvdError('either token or both access_key and secret_key are needed')
-        if self.token_cache is None:
-            self._token = self._fetch_token()
-        else:
-            self._token = self.token_cache.get_or_create(self._cache_key(), self._fetch_token)
-        self._secrets.append(self._token)
-        return self._token
+        token = self._token
+        if token:
+            return token
+        with self._token_lock:
+            if self._token:  # another thread fetched it while this one waited
+                return self._token
+            if not (self.access_key and self.secret_key):
+                raise AvdError('either token or both access_key and secret_key are needed')
+            if self.token_cache is None:
+                token = self._fetch_token()
+            else:
+                token = self.token_cache.get_or_create(self._cache_key(), self._fetch_token)
+            self._secrets.append(token)
+            self._token = token
+        return token
 
     def _fetch_token(self):
         self.token_calls += 1
@@ -207,10 +231,13 @@ class AvdClient:
         """Called once after a 40003; returns False when renewal is impossible (a fixed token was given)."""
         if self.static_token or not (self.access_key and self.secret_key):
             return False
-        self._token = None
-        if self.token_cache is not None:
-            self.token_cache.discard(self._cache_key(), rejected)
-        self.token()
+        with self._token_lock:
+            # Threads that were refused the same token renew it once; a newer token is kept.
+            if self._token in (None, rejected):
+                self._token = None
+                if self.token_cache is not None:
+                    self.token_cache.discard(self._cache_key(), rejected)
+            self.token()
         return True
 
     # -- calls -----------------------------------------------------------------------------------
@@ -226,7 +253,7 @@ class AvdClient:
         try:
             return self._request(path, params or {}, write, verify, idempotent, with_token=True)
         except AvdApiError as exc:
-            if exc.code != TOKEN_INVALID_CODE or not self._renew_token(self._token):
+            if exc.code != TOKEN_INVALID_CODE or not self._renew_token(getattr(self._local, 'sent_token', None)):
                 raise
         return self._request(path, params or {}, write, verify, idempotent, with_token=True)
 
@@ -236,7 +263,7 @@ class AvdClient:
         def attempt():
             query = dict(params)
             if with_token:
-                query['token'] = self.token()
+                query['token'] = self._local.sent_token = self.token()
             return self._attempt(path, 'POST' if write else 'GET', url + '?' + encode_query(query))
 
         return self._with_retries(path, attempt, write, idempotent, verify)

@@ -67,9 +67,9 @@ class AvdModule(AnsibleModule):
         details = dict(result)
         if getattr(error, 'call', None):
             details['call'] = error.call
-        if isinstance(error, avd.AvdApiError):
+        if getattr(error, 'code', None) is not None:
             details['code'] = error.code
-            details['vendor_msg'] = error.vendor_msg
+            details['vendor_msg'] = getattr(error, 'vendor_msg', None)
         self.fail_json(msg=str(error), **details)
 
     def run(self, main):

@@ -2,11 +2,12 @@
 # Copyright (c) 2026 rtcops.conference contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""Room reads shared by the room modules. Private to this collection."""
+"""Rooms: reads shared by the room modules, and the room entity. Private to this collection."""
 
 from __future__ import annotations
 
 from ansible_collections.rtcops.conference.plugins.module_utils._avd_client import AvdApiError, api_payload
+from ansible_collections.rtcops.conference.plugins.module_utils._ensure import Field, Resource
 
 ROOM_ABSENT_CODE = 40004
 # Q-AVD-46: /room/close and /room/participate/list say "not found or not in session" with 41005.
@@ -67,3 +68,61 @@ def participants(client, room_id):
         raise
     found = body.get('participates') or []
     return [found] if isinstance(found, dict) else found
+
+
+UPDATABLE = ('topic', 'user_id', 'enable_auto_cloud_recording', 'enable_auto_avc')
+WRITE_ONLY = ('resolution', 'enable_transcode_video')
+# Rooms cannot be listed (Q-AVD-68): the rooms this collection created or saw are kept in the cache, so that a purge
+# and an export know at least those.
+LEDGER_KIND = 'rooms'
+_UNREAD = object()
+
+
+class Room(Resource):
+    """A room, identified by its id; ``current`` is its state when the caller has read it already."""
+
+    fields = {
+        'room_id': Field(),
+        'topic': Field(),
+        'user_id': Field(),
+        'enable_auto_cloud_recording': Field(normalize=as_bool),
+        'enable_auto_avc': Field(normalize=as_bool),
+        'enable_voice_activated': Field(updatable=False, normalize=as_bool),
+        'resolution': Field(readable=False, updatable=False),
+        'enable_transcode_video': Field(readable=False, updatable=False),
+    }
+    create_requires = ('user_id',)
+
+    def __init__(self, client, room_id, current=_UNREAD):
+        self.client = client
+        self.room_id = room_id
+        self.label = 'room %s' % room_id
+        self._current = current
+
+    def find(self):
+        current, self._current = self._current, _UNREAD
+        return read_room(self.client, self.room_id) if current is _UNREAD else current
+
+    def create(self, want):
+        self.client.call('/room/create', want, write=True, verify=lambda: read_room(self.client, self.room_id))
+        room = read_room(self.client, self.room_id)
+        if room is None:
+            raise AvdApiError('/room/read', ROOM_ABSENT_CODE, 'room %s not found right after it was created' % self.room_id)
+        # The write-only settings cannot be read back; report what was sent.
+        room.update((key, want[key]) for key in WRITE_ONLY if key in want)
+        return room
+
+    def update(self, have, want, changed):
+        # Q-AVD-61: whether /room/update resets omitted settings is unstated, so every updatable setting is sent.
+        state = dict(have, **want)
+        params = dict((key, state[key]) for key in UPDATABLE if state.get(key) is not None)
+        params['room_id'] = self.room_id
+        self.client.call('/room/update', params, write=True, idempotent=True)
+        return read_room(self.client, self.room_id) or state
+
+    def delete(self, have):
+        try:
+            self.client.call('/room/del', {'room_id': self.room_id}, write=True, idempotent=True)
+        except AvdApiError as exc:
+            if exc.code != ROOM_ABSENT_CODE:
+                raise

@@ -2,11 +2,13 @@
 # Copyright (c) 2026 rtcops.conference contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""SIP gateway look-ups shared by the gateway and account modules. Private to this collection."""
+"""SIP gateways: look-ups shared by the gateway, account and environment modules, and the gateway entity. Private to
+this collection."""
 
 from __future__ import annotations
 
-from ansible_collections.rtcops.conference.plugins.module_utils._avd_client import AvdError
+from ansible_collections.rtcops.conference.plugins.module_utils._avd_client import AvdApiError, AvdError
+from ansible_collections.rtcops.conference.plugins.module_utils._ensure import Field, Resource
 
 GATE_ABSENT_CODE = 40020
 
@@ -39,3 +41,45 @@ def find_gate_by_name(gates, name):
     if len(matches) > 1:
         raise DuplicateGateName(name, matches)
     return matches[0] if matches else None
+
+
+class SipGate(Resource):
+    """A gateway, identified by its name; ``gates`` is a list read once for many gateways (None: list on find)."""
+
+    fields = {'name': Field(), 'url': Field()}
+    create_requires = ('url',)
+
+    def __init__(self, client, name, gates=None):
+        self.client = client
+        self.name = name
+        self.gates = gates
+        self.label = 'SIP gateway %s' % name
+
+    def find(self):
+        return find_gate_by_name(list_gates(self.client) if self.gates is None else self.gates, self.name)
+
+    def _find_by_url(self, url):
+        # The server keeps gateway urls unique, so the url identifies a gateway whose create answer was lost.
+        for gate in list_gates(self.client):
+            if gate['url'] == url:
+                return gate
+        return None
+
+    def create(self, want):
+        body = self.client.call('/sip/gate/create', {'name': want['name'], 'url': want['url']}, write=True,
+                                verify=lambda: self._find_by_url(want['url']))
+        return normalize_gate(body)
+
+    def update(self, have, want, changed):
+        # Q-AVD-52: the update call replaces name and url together.
+        state = dict(have, **want)
+        self.client.call('/sip/gate/update', {'sip_gate_id': have['gate_id'], 'name': state['name'], 'url': state['url']},
+                         write=True, idempotent=True)
+        return state
+
+    def delete(self, have):
+        try:
+            self.client.call('/sip/gate/del', {'sip_gate_id': have['gate_id']}, write=True, idempotent=True)
+        except AvdApiError as exc:
+            if exc.code != GATE_ABSENT_CODE:
+                raise

@@ -89,6 +89,26 @@ def public(fields, state):
     return dict((k, v) for k, v in state.items() if not (k in fields and fields[k].secret))
 
 
+def plan(resource, want, have, state, recreate=False):
+    """What ensure() does to ``have`` for ``want``: ``(action, changed_names)``.
+
+    ``action`` is None, 'create', 'update', 'recreate' or 'delete'; ``changed_names`` the set options that differ.
+    Raises RecreateNeeded when a field that cannot be updated differs and ``recreate`` is false.
+    """
+    fields = resource.fields
+    if state == 'absent':
+        return ('delete' if have is not None else None), []
+    if have is None:
+        return 'create', []
+    changed_names = differences(fields, have, want)
+    fixed = [name for name in changed_names if not fields[name].updatable]
+    if fixed and not recreate:
+        raise RecreateNeeded(fixed)
+    if fixed:
+        return 'recreate', changed_names
+    return ('update' if changed_names else None), changed_names
+
+
 def ensure(resource, params, state, check_mode, recreate=False):
     """Bring the entity to ``state`` ('present' or 'absent'); return (changed, before, after, diff).
 
@@ -99,38 +119,27 @@ def ensure(resource, params, state, check_mode, recreate=False):
     fields = resource.fields
     want = wanted(fields, params)
     have = resource.find()
-    changed_secrets = []
-
     resource.action = None
-    if state == 'absent':
+    action, changed_names = plan(resource, want, have, state, recreate)
+    resource.action = action
+    changed_secrets = [name for name in changed_names if fields[name].secret]
+
+    if action == 'delete':
+        if not check_mode:
+            resource.delete(have)
         after = None
-        if have is not None:
-            resource.action = 'delete'
-            if not check_mode:
-                resource.delete(have)
-        changed = have is not None
-    elif have is None:
-        resource.action = 'create'
+    elif action == 'create':
         after = _create(resource, want, check_mode)
-        changed = True
+    elif action == 'recreate':
+        _require(resource, want)
+        if not check_mode:
+            resource.delete(have)
+        after = _create(resource, want, check_mode)
+    elif action == 'update':
+        after = resource.predict(have, want) if check_mode else resource.update(have, want, changed_names)
     else:
-        changed_names = differences(fields, have, want)
-        fixed = [name for name in changed_names if not fields[name].updatable]
-        changed_secrets = [name for name in changed_names if fields[name].secret]
-        if fixed and not recreate:
-            raise RecreateNeeded(fixed)
-        if fixed:
-            resource.action = 'recreate'
-            _require(resource, want)
-            if not check_mode:
-                resource.delete(have)
-            after = _create(resource, want, check_mode)
-        elif changed_names:
-            resource.action = 'update'
-            after = resource.predict(have, want) if check_mode else resource.update(have, want, changed_names)
-        else:
-            after = have
-        changed = bool(changed_names)
+        after = None if state == 'absent' else have
+    changed = action is not None
 
     before_public, after_public = public(fields, have), public(fields, after)
     diff = {'before': before_public or {}, 'after': after_public or {}}

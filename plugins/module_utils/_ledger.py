@@ -38,21 +38,32 @@ class Ledger:
         return data if isinstance(data, dict) else {}
 
     def get(self, kind, key):
-        return self._load().get(kind, {}).get(key)
+        return self.entries(kind).get(key)
 
-    def _change(self, kind, key, value):
+    def entries(self, kind):
+        """Every record of ``kind``, as ``{key: value}``; empty when the file is missing or unreadable."""
+        entries = self._load().get(kind)
+        return entries if isinstance(entries, dict) else {}
+
+    def change(self, kind, puts=None, forgets=(), replace=False):
+        """Record ``puts``, drop ``forgets`` (or, with ``replace``, every other key) in one write.
+
+        Returns False when the record could not be written; a record is a cache, so the run still succeeds.
+        """
         try:
             os.makedirs(self.directory, mode=0o700, exist_ok=True)
         except OSError:
             return False
         with _Lock(self.path + '.lock'):
             data = self._load()
-            entries = data.setdefault(kind, {})
-            if value is None:
-                if entries.pop(key, None) is None:
-                    return True
-            else:
-                entries[key] = value
+            before = self.entries_of(data, kind)
+            entries = {} if replace else dict(before)
+            for key in forgets:
+                entries.pop(key, None)
+            entries.update(puts or {})
+            if entries == before:
+                return True
+            data[kind] = entries
             temp = None
             try:
                 handle, temp = tempfile.mkstemp(dir=self.directory, prefix='.tmp-')
@@ -65,9 +76,14 @@ class Ledger:
                 return False
         return True
 
+    @staticmethod
+    def entries_of(data, kind):
+        entries = data.get(kind)
+        return dict(entries) if isinstance(entries, dict) else {}
+
     def put(self, kind, key, value):
         """Record ``value``; returns False when the record could not be written (the run still succeeds)."""
-        return self._change(kind, key, value)
+        return self.change(kind, puts={key: value})
 
     def forget(self, kind, key):
-        return self._change(kind, key, None)
+        return self.change(kind, forgets=(key,))

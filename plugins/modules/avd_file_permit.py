@@ -13,18 +13,20 @@ description:
   - Applies a file licence certificate to the server with C(/app/apply_file_permit), or deletes it with
     C(/app/delete_file_permit).
   - B(The server cannot be asked which permits it holds.) The API has no call that reads or lists permits, so
-    this module never knows the server's real state. It judges C(changed) against a local record instead.
-    After applying a certificate it writes the certificate's SHA-256 fingerprint into a file under O(cache_dir)
-    (one file per O(server_url), readable only by its owner), and removes it after deleting the certificate.
-  - With O(state=present), a certificate that is recorded is not sent again and the task reports no change;
-    one that is not recorded is applied and recorded. With O(state=absent), a recorded certificate is deleted
-    and its record removed; one that is not recorded is not sent and the task reports no change.
-  - The record lives on the machine that runs the module. Another controller (a colleague's laptop, a fresh CI
-    runner, a container) has no record and sends the call once, reporting a change. This module assumes that
-    applying a certificate the server already holds is harmless; the vendor's documents do not say what the
-    server does then.
-  - Because of that, a result of this module is never a read-back of the server. It always returns
-    RV(verified=false) and the RV(record) it judged by.
+    this module never knows the server's real state. What it knows is its own record: after applying a
+    certificate it writes the certificate's SHA-256 fingerprint into a file under O(cache_dir) (one file per
+    O(server_url), readable only by its owner), and removes it after deleting the certificate.
+  - With O(state=present), a certificate that is recorded is not sent again (RV(status=in_sync)). With
+    O(state=absent), a recorded certificate is deleted and its record removed (RV(status=deleted), a change).
+  - B(A certificate this machine has no record of is unknown) (RV(status=unknown)): a fresh CI runner, an AWX job or
+    a colleague's laptop cannot tell whether the server holds it, and neither can any call. Unknown is never
+    reported as a change, so that re-applying an unchanged environment from a fresh runner changes nothing.
+    With O(state=present) the certificate is applied anyway in a real run (RV(sent=true)) and recorded, so every
+    runner converges; this assumes that applying a certificate the server already holds is harmless (the vendor's
+    documents are silent on it). With O(state=absent) nothing is sent, because the answer to deleting a
+    certificate the server does not hold is not documented; the task warns and O(force=true) sends it.
+  - So C(changed) means a change this machine's record proves, or one O(force) asked for; RV(status) says which
+    case applied, and RV(verified) is always V(false).
 author:
   - rtcops developers (@rtcops)
 options:
@@ -46,7 +48,8 @@ options:
     default: present
   force:
     description:
-      - Send the call even when the local record says it is not needed, and report a change.
+      - Send the call even when the local record says it is not needed, and report a change (RV(status=applied) or
+        RV(status=deleted)).
       - Use it when the server's permits were changed behind this controller's back, for example after the
         server was reinstalled or by another controller.
       - With O(state=absent), the server's answer to deleting a certificate it does not hold is not documented
@@ -62,10 +65,13 @@ attributes:
     details: The prediction is made from the local record, like a normal run; nothing is sent or recorded.
   diff_mode:
     support: full
-    details: Shows whether the local record holds the certificate before and after; not the server's state.
+    details:
+      - Shows whether the local record holds the certificate before and after (V(unknown) when it has no record);
+        not the server's state.
 notes:
-  - The record is a JSON file under C(<cache_dir>/records/). Deleting it makes the module apply or delete
-    certificates again on the next run; it never removes anything from the server.
+  - The record is a JSON file under C(<cache_dir>/records/). Deleting it makes every certificate unknown to this
+    machine (see above); it never removes anything from the server. Keep O(cache_dir) where the pipeline keeps its
+    cache to keep RV(status=in_sync) from run to run.
   - If the record cannot be written, the call still succeeds and the task warns; the next run sends it again.
   - If the answer to a delete call is lost, the module fails, saying the outcome is unknown, and keeps the record,
     so the next run sends the delete again.
@@ -112,6 +118,15 @@ verified:
   returned: always
   type: bool
   sample: false
+status:
+  description:
+    - V(in_sync) the record holds the certificate as wanted, nothing was sent; V(unknown) this machine has no record
+      and the API cannot tell (with O(state=present) a real run applies it anyway, see RV(sent)); V(applied) applied
+      because of O(force); V(deleted) deleted.
+    - C(changed) is V(true) only for V(applied) and V(deleted).
+  returned: always
+  type: str
+  sample: in_sync
 sent:
   description:
     - Whether a call was sent to the server. Always V(false) in check mode.
@@ -133,31 +148,12 @@ record:
       sample: true
 '''
 
-import hashlib
-import time
-
 from ansible_collections.rtcops.conference.plugins.module_utils._avd_client import AvdError
 from ansible_collections.rtcops.conference.plugins.module_utils._avd_module import AvdModule
+from ansible_collections.rtcops.conference.plugins.module_utils._avd_permits import (
+    LEDGER_KIND, UNKNOWN, fingerprint, normalize_cert, plan, record_value, send,
+)
 from ansible_collections.rtcops.conference.plugins.module_utils._ledger import Ledger
-
-KIND = 'file_permits'
-
-
-def normalize_cert(cert):
-    return cert.strip()
-
-
-def fingerprint(cert):
-    return hashlib.sha256(normalize_cert(cert).encode('utf-8')).hexdigest()
-
-
-def plan(state, recorded, force):
-    """Return (send, changed, recorded_after) for a certificate that is ``recorded`` or not."""
-    if state == 'present':
-        send = force or not recorded
-        return send, send, True
-    send = force or recorded
-    return send, send, False
 
 
 def run(module):
@@ -167,39 +163,39 @@ def run(module):
         module.fail_json(msg='licence_cert must not be empty')
     digest = fingerprint(cert)
     ledger = Ledger(params['server_url'], params['cache_dir'])
-    recorded = ledger.get(KIND, digest) is not None
-    send, changed, recorded_after = plan(params['state'], recorded, params['force'])
+    recorded = ledger.get(LEDGER_KIND, digest) is not None
+    sending, changed, status, recorded_after = plan(params['state'], recorded, params['force'])
 
-    result = dict(changed=changed, verified=False, sent=False, record={'fingerprint': digest, 'recorded': recorded},
-                  diff={'before': {'fingerprint': digest, 'applied': recorded},
-                        'after': {'fingerprint': digest, 'applied': recorded_after}})
+    before_applied = recorded if recorded or status != UNKNOWN else 'unknown'
+    result = dict(changed=changed, verified=False, sent=False, status=status,
+                  record={'fingerprint': digest, 'recorded': recorded},
+                  diff={'before': {'fingerprint': digest, 'applied': before_applied},
+                        'after': {'fingerprint': digest, 'applied': recorded_after if sending or status != UNKNOWN else 'unknown'}})
     if module.check_mode:
-        result['record']['recorded'] = recorded_after
+        result['record']['recorded'] = recorded_after if sending else recorded
         module.exit_json(**result)
 
-    if send:
-        module.client.add_secret(cert)  # an exception text may quote the URL, which carries it
+    if sending:
         try:
-            if params['state'] == 'present':
-                # Assumed harmless to repeat, so a lost answer is retried.
-                module.client.call('/app/apply_file_permit', {'licence_cert': cert}, write=True, idempotent=True)
-            else:
-                module.client.call('/app/delete_file_permit', {'licence_cert': cert}, write=True, idempotent=False)
+            send(module.client, cert, params['state'])
         except AvdError as exc:
-            module.fail_avd(exc, verified=False, record=result['record'])
+            module.fail_avd(exc, verified=False, status=status, record=result['record'])
         result['sent'] = True
 
     written = True
-    if send and recorded_after:
-        written = ledger.put(KIND, digest, {'applied_at': int(time.time())})
-    elif send and recorded:
-        written = ledger.forget(KIND, digest)
+    if sending and recorded_after:
+        written = ledger.put(LEDGER_KIND, digest, record_value())
+    elif sending and recorded:
+        written = ledger.forget(LEDGER_KIND, digest)
     if written:
-        result['record']['recorded'] = recorded_after
+        result['record']['recorded'] = recorded_after if sending else recorded
     else:
-        result['diff']['after']['applied'] = recorded
+        result['diff']['after']['applied'] = before_applied
         module.warn('The %s call succeeded but the local record in %s could not be updated; the next run will send it '
                     'again.' % ('apply' if params['state'] == 'present' else 'delete', ledger.directory))
+    if status == UNKNOWN and params['state'] == 'absent':
+        module.warn('No record on this machine says licence %s... was applied, and the API cannot tell, so nothing was '
+                    'sent. Set force=true to send the delete anyway.' % digest[:12])
     module.exit_json(**result)
 
 

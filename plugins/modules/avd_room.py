@@ -159,60 +159,9 @@ room:
 
 from ansible_collections.rtcops.conference.plugins.module_utils._avd_client import AvdApiError
 from ansible_collections.rtcops.conference.plugins.module_utils._avd_module import AvdModule
-from ansible_collections.rtcops.conference.plugins.module_utils._avd_room import (
-    ROOM_ABSENT_CODE, as_bool, meeting_of, not_in_session, read_room,
-)
-from ansible_collections.rtcops.conference.plugins.module_utils._ensure import Field, Resource, ensure
-
-UPDATABLE = ('topic', 'user_id', 'enable_auto_cloud_recording', 'enable_auto_avc')
-WRITE_ONLY = ('resolution', 'enable_transcode_video')
-
-
-class Room(Resource):
-
-    fields = {
-        'room_id': Field(),
-        'topic': Field(),
-        'user_id': Field(),
-        'enable_auto_cloud_recording': Field(normalize=as_bool),
-        'enable_auto_avc': Field(normalize=as_bool),
-        'enable_voice_activated': Field(updatable=False, normalize=as_bool),
-        'resolution': Field(readable=False, updatable=False),
-        'enable_transcode_video': Field(readable=False, updatable=False),
-    }
-    create_requires = ('user_id',)
-
-    def __init__(self, client, room_id):
-        self.client = client
-        self.room_id = room_id
-        self.label = 'room %s' % room_id
-
-    def find(self):
-        return read_room(self.client, self.room_id)
-
-    def create(self, want):
-        self.client.call('/room/create', want, write=True, verify=self.find)
-        room = self.find()
-        if room is None:
-            raise AvdApiError('/room/read', ROOM_ABSENT_CODE, 'room %s not found right after it was created' % self.room_id)
-        # The write-only settings cannot be read back; report what was sent.
-        room.update((key, want[key]) for key in WRITE_ONLY if key in want)
-        return room
-
-    def update(self, have, want, changed):
-        # Q-AVD-61: whether /room/update resets omitted settings is unstated, so every updatable setting is sent.
-        state = dict(have, **want)
-        params = dict((key, state[key]) for key in UPDATABLE if state.get(key) is not None)
-        params['room_id'] = self.room_id
-        self.client.call('/room/update', params, write=True, idempotent=True)
-        return self.find() or state
-
-    def delete(self, have):
-        try:
-            self.client.call('/room/del', {'room_id': self.room_id}, write=True, idempotent=True)
-        except AvdApiError as exc:
-            if exc.code != ROOM_ABSENT_CODE:
-                raise
+from ansible_collections.rtcops.conference.plugins.module_utils._avd_room import LEDGER_KIND, Room, meeting_of, not_in_session
+from ansible_collections.rtcops.conference.plugins.module_utils._ensure import ensure
+from ansible_collections.rtcops.conference.plugins.module_utils._ledger import Ledger
 
 
 def close_meeting(client, room_id):
@@ -238,6 +187,10 @@ def run(module):
         if not module.check_mode:
             close_meeting(client, room_id)
         changed = True
+    if not module.check_mode:
+        # What a purge or an export can know of rooms, which the API cannot list.
+        Ledger(params['server_url'], params['cache_dir']).change(
+            LEDGER_KIND, puts={room_id: {}} if after is not None else None, forgets=() if after is not None else (room_id,))
     if before is not None:
         before['in_progress'] = had_meeting
         diff['before'] = before

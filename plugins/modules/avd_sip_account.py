@@ -12,17 +12,17 @@ version_added: 0.1.0
 description:
   - Create, update and delete SIP accounts on the gateways of an AVD server.
   - An account is identified by its O(number), which the server keeps unique.
-  - B(How accounts are found again.) The API has no call that lists or searches accounts; it reads one only by
-    its id, and answers error 40021 without the id when a number is taken. This module therefore finds an
-    account by, in order, O(account_id) when given, then the record it kept on this machine when it created
-    or last saw the account (under O(cache_dir)). Whatever it finds it reads back from the server before it
-    trusts it.
-  - On a machine without that record (a fresh CI runner, another operator's laptop) and without O(account_id),
-    the module cannot know whether the number exists. It then tries to create the account; if the server
-    answers that the number is taken, the task fails and asks for O(account_id). Keep the RV(sip_account.account_id)
-    that the module returns with your variables to make every machine able to manage the account.
-  - In check mode such an unverifiable account is reported as one that would be created, and RV(verified) is
-    V(false).
+  - B(How accounts are found.) The API has no call that lists or searches accounts; it reads one only by its
+    id, and answers error 40021 without the id when a number is taken. This module finds an account by, in order,
+    O(account_id) when given; the cache of number and id this machine keeps under O(cache_dir); and otherwise by
+    discovering the server's accounts (see O(discovery_gap)), once, caching every account found. Whatever it finds
+    it reads back from the server before it trusts it (RV(verified)).
+  - So a machine with an empty cache (a fresh CI runner, an AWX job, another operator's laptop) plans and applies
+    the same result as the machine that created the account; the cache only saves reads.
+  - A create whose answer is lost is settled by reading the ids above every known one, never by sending it again
+    blindly, so it cannot create a duplicate.
+  - To manage many accounts, use M(rtcops.conference.avd_environment), which discovers once for all of them and
+    works on them concurrently.
   - The server returns the account password in clear text when it reads an account. The module compares it
     with O(password) and never returns it.
 author:
@@ -55,7 +55,7 @@ options:
   account_id:
     description:
       - Server id of the account, as returned by this module in RV(sip_account.account_id).
-      - Lets any machine find the account; without it only the machine that created the account can find it.
+      - Pins the account: it is read by this id, without the cache or a discovery.
       - When it is given, the account with this id is managed even if its number differs from O(number), so
         that an account can be renumbered.
     type: int
@@ -80,6 +80,7 @@ options:
     default: present
 extends_documentation_fragment:
   - rtcops.conference.avd
+  - rtcops.conference.avd_discovery
   - rtcops.conference.attributes
 attributes:
   check_mode:
@@ -104,11 +105,11 @@ EXAMPLES = r'''
     sip_gate: hq-pbx
   register: reception
 
-- name: Keep the id so that any machine (a CI runner) can manage the account later
+- name: The id the server gave it
   ansible.builtin.debug:
     msg: "account_id of 8001 is {{ reception.sip_account.account_id }}"
 
-- name: Manage an account from a machine that did not create it
+- name: Pin the id (no discovery needed), and change the name but not a password that may have been changed since
   rtcops.conference.avd_sip_account:
     number: "8001"
     account_id: 7
@@ -166,135 +167,40 @@ verified:
   returned: always
   type: bool
   sample: true
+found_by:
+  description:
+    - How the account was found before the task; null when it did not exist.
+    - V(account_id) (pinned), V(cache) (this machine's cache, read back) or V(discovery).
+  returned: always
+  type: str
+  sample: cache
+discovery:
+  description:
+    - What the discovery did, when this run needed one.
+  returned: when a discovery ran
+  type: dict
+  contains:
+    reads:
+      description: Account reads the discovery made.
+      type: int
+    scanned_through:
+      description: The highest id read.
+      type: int
+    highest_found:
+      description: The highest id that holds an account; 0 when none was found.
+      type: int
+    stopped:
+      description: V(gap) (O(discovery_gap) absent ids in a row) or V(limit) (O(discovery_limit) reached).
+      type: str
+  sample: {reads: 103, scanned_through: 103, highest_found: 3, stopped: gap, gap: 100, limit: 100000}
 '''
 
-from ansible_collections.rtcops.conference.plugins.module_utils._avd_client import AvdApiError
+from ansible_collections.rtcops.conference.plugins.module_utils._avd_accounts import (
+    DISCOVERY_SPEC, SipAccount, directory_for, discovery_problem,
+)
 from ansible_collections.rtcops.conference.plugins.module_utils._avd_module import AvdModule
 from ansible_collections.rtcops.conference.plugins.module_utils._avd_sip import find_gate_by_name, list_gates
-from ansible_collections.rtcops.conference.plugins.module_utils._ensure import Field, Resource, ensure
-from ansible_collections.rtcops.conference.plugins.module_utils._ledger import Ledger
-
-ACCOUNT_ABSENT_CODE = 40022
-NUMBER_TAKEN_CODE = 40021
-LEDGER_KIND = 'sip_accounts'
-
-
-class NumberTaken(Exception):
-    pass
-
-
-def normalize_account(raw):
-    # Q-AVD-49: number is read back as phone_number and the gateway id as gate_id.
-    gate_id = raw.get('gate_id', raw.get('sip_gate_id'))
-    return {
-        'account_id': int(raw['account_id']),
-        'number': str(raw.get('phone_number', raw.get('number'))),
-        'name': raw.get('name'),
-        'password': raw.get('password'),
-        'sip_gate_id': int(gate_id) if gate_id is not None else None,
-        'phone_name': raw.get('phone_name'),
-        'codecs': dict((key, raw.get(key + '_codec')) for key in ('recv_audio', 'send_audio', 'recv_video', 'send_video')),
-    }
-
-
-class SipAccount(Resource):
-
-    create_requires = ('name', 'password', 'sip_gate_id')
-
-    def __init__(self, module):
-        self.module = module
-        self.client = module.client
-        params = module.params
-        self.number = params['number']
-        self.label = 'SIP account %s' % self.number
-        self.ledger = Ledger(params['server_url'], params['cache_dir'])
-        self.verified = False
-        self.wanted_gate_id = None
-        self.fields = {
-            'number': Field(),
-            'name': Field(),
-            # With update_password=on_create the password of an existing account is neither compared nor changed.
-            'password': Field(secret=True, readable=params['update_password'] == 'always'),
-            'sip_gate_id': Field(updatable=False),
-        }
-        self.client.add_secret(params['password'])
-
-    # -- finding -----------------------------------------------------------------------------------
-
-    def _read(self, account_id, gate_id):
-        try:
-            body = self.client.call('/sip/account/read', {'account_id': account_id, 'sip_gate_id': gate_id})
-        except AvdApiError as exc:
-            if exc.code == ACCOUNT_ABSENT_CODE:
-                return None
-            raise
-        return normalize_account(body)
-
-    def find(self):
-        given = self.module.params['account_id']
-        record = self.ledger.get(LEDGER_KIND, self.number)
-        account_id = given if given is not None else (record or {}).get('account_id')
-        if account_id is None:
-            return None
-        # Q-AVD-50: reading needs a gateway id although the account id alone identifies the account.
-        gate_id = (record or {}).get('sip_gate_id') or self.wanted_gate_id or 0
-        account = self._read(account_id, gate_id)
-        if account is None or (given is None and account['number'] != self.number):
-            if record is not None:
-                self.ledger.forget(LEDGER_KIND, self.number)
-            return None
-        self.verified = True
-        self._remember(account)
-        return account
-
-    def _remember(self, account):
-        self.ledger.put(LEDGER_KIND, account['number'], {'account_id': account['account_id'], 'sip_gate_id': account['sip_gate_id']})
-
-    # -- writing -----------------------------------------------------------------------------------
-
-    def create(self, want):
-        try:
-            body = self.client.call('/sip/account/create', {
-                'name': want['name'], 'password': want['password'], 'number': want['number'], 'sip_gate_id': want['sip_gate_id'],
-            }, write=True)
-        except AvdApiError as exc:
-            if exc.code == NUMBER_TAKEN_CODE:
-                raise NumberTaken()
-            raise
-        account = self._read(int(body['account_id']), want['sip_gate_id'])
-        if account is None:
-            account = dict(want, account_id=int(body['account_id']))
-        else:
-            self.verified = True
-        self._remember(account)
-        return account
-
-    def update(self, have, want, changed):
-        # Q-AVD-52: the update call replaces name, password and number together.
-        state = dict(have, **want)
-        self.client.call('/sip/account/update', {
-            'account_id': have['account_id'], 'name': state['name'], 'password': state['password'], 'number': state['number'],
-        }, write=True, idempotent=True)
-        account = self._read(have['account_id'], have['sip_gate_id'])
-        self.verified = account is not None
-        account = account or state
-        self._remember(account)
-        return account
-
-    def delete(self, have):
-        try:
-            self.client.call('/sip/account/del', {'account_id': have['account_id']}, write=True, idempotent=True)
-        except AvdApiError as exc:
-            if exc.code != ACCOUNT_ABSENT_CODE:
-                raise
-        self.ledger.forget(LEDGER_KIND, self.number)
-        self.verified = False
-
-    def predict(self, have, want):
-        self.verified = False
-        state = super().predict(have, want)
-        state.setdefault('account_id', None)
-        return state
+from ansible_collections.rtcops.conference.plugins.module_utils._ensure import ensure
 
 
 def resolve_gate(module):
@@ -305,55 +211,58 @@ def resolve_gate(module):
     gate = find_gate_by_name(list_gates(module.client), params['sip_gate'])
     if gate is not None:
         return gate['gate_id']
-    if module.check_mode and params['state'] == 'present':
-        return None
-    if params['state'] == 'absent':
+    if params['state'] == 'absent' or module.check_mode:
         return None
     module.fail_json(msg='no SIP gateway is named %s (sip_gate)' % params['sip_gate'])
 
 
 def run(module):
     params = dict(module.params)
-    resource = SipAccount(module)
+    problem = discovery_problem(params)
+    if problem:
+        module.fail_json(msg=problem)
+    module.client.add_secret(params['password'])
     gate_id = resolve_gate(module)
-    resource.wanted_gate_id = gate_id
-    gate_pending = gate_id is None and params['sip_gate'] is not None
-    if gate_pending:
-        # Check mode, gateway not created yet: the account cannot exist on it; compare nothing about the gateway.
-        resource.fields['sip_gate_id'] = Field(readable=False, updatable=False)
-        resource.create_requires = ('name', 'password')
+    directory = directory_for(module, gate_hint=gate_id or 0)
+    resource = SipAccount(module.client, directory, params['number'], account_id=params['account_id'],
+                          update_password=params['update_password'],
+                          gate_pending=gate_id is None and params['sip_gate'] is not None)
     params['sip_gate_id'] = gate_id
-    # Without an id or a record of this machine the account cannot be looked up at all.
-    unknown = params['account_id'] is None and resource.ledger.get(LEDGER_KIND, params['number']) is None
     try:
-        changed, dummy, after, diff = ensure(resource, params, params['state'], module.check_mode, recreate=params['recreate'])
-    except NumberTaken:
-        module.fail_json(msg='number %s already exists on the server, but its account_id is not known on this machine '
-                             '(the API cannot search accounts by number). Set account_id to manage it.' % params['number'])
+        changed, before, after, diff = ensure(resource, params, params['state'], module.check_mode, recreate=params['recreate'])
+    finally:
+        # Also in check mode: the cache holds only what was read from the server, never a prediction.
+        directory.save(replace=directory.discovery is not None)
     if after is not None:
         after.setdefault('sip_gate_id', gate_id)
-    if unknown and module.check_mode and changed:
-        module.warn('SIP account %s: no account_id and no record on this machine, so whether the number already exists '
-                    'on the server cannot be checked; it is reported as an account to create.' % params['number'])
-    if unknown and params['state'] == 'absent':
-        module.warn('SIP account %s: no account_id and no record on this machine, so the account cannot be found; '
-                    'nothing was deleted. Set account_id to delete it.' % params['number'])
-    module.exit_json(changed=changed, sip_account=after or {}, verified=resource.verified and after is not None, diff=diff)
+    result = dict(changed=changed, sip_account=after or {}, verified=resource.verified and after is not None, diff=diff,
+                  found_by=None)
+    if before is not None:
+        result['found_by'] = 'account_id' if params['account_id'] is not None else (
+            'discovery' if directory.discovery is not None else 'cache')
+    if directory.discovery is not None:
+        result['discovery'] = directory.discovery
+    if not params['discovery_gap'] and before is None and params['account_id'] is None:
+        module.warn('SIP account %s: discovery is off (discovery_gap=0) and this machine has no record of the number, '
+                    'so whether it exists on the server was not checked.' % params['number'])
+    module.exit_json(**result)
 
 
 def main():
+    argument_spec = dict(
+        number=dict(type='str', required=True),
+        name=dict(type='str'),
+        password=dict(type='str', no_log=True),
+        sip_gate=dict(type='str'),
+        sip_gate_id=dict(type='int'),
+        account_id=dict(type='int'),
+        update_password=dict(type='str', default='always', choices=['always', 'on_create'], no_log=False),
+        recreate=dict(type='bool', default=False),
+        state=dict(type='str', default='present', choices=['present', 'absent']),
+    )
+    argument_spec.update(DISCOVERY_SPEC)
     module = AvdModule(
-        argument_spec=dict(
-            number=dict(type='str', required=True),
-            name=dict(type='str'),
-            password=dict(type='str', no_log=True),
-            sip_gate=dict(type='str'),
-            sip_gate_id=dict(type='int'),
-            account_id=dict(type='int'),
-            update_password=dict(type='str', default='always', choices=['always', 'on_create'], no_log=False),
-            recreate=dict(type='bool', default=False),
-            state=dict(type='str', default='present', choices=['present', 'absent']),
-        ),
+        argument_spec=argument_spec,
         mutually_exclusive=[('sip_gate', 'sip_gate_id')],
         supports_check_mode=True,
         not_blank=('number', 'name', 'password', 'sip_gate'),

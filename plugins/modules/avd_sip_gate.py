@@ -96,51 +96,8 @@ sip_gate:
 '''
 
 from ansible_collections.rtcops.conference.plugins.module_utils._avd_module import AvdModule
-from ansible_collections.rtcops.conference.plugins.module_utils._avd_sip import (
-    GATE_ABSENT_CODE, find_gate_by_name, list_gates, normalize_gate,
-)
-from ansible_collections.rtcops.conference.plugins.module_utils._avd_client import AvdApiError
-from ansible_collections.rtcops.conference.plugins.module_utils._ensure import Field, Resource, ensure
-
-
-class SipGate(Resource):
-
-    fields = {'name': Field(), 'url': Field()}
-    create_requires = ('url',)
-
-    def __init__(self, client, name):
-        self.client = client
-        self.name = name
-        self.label = 'SIP gateway %s' % name
-
-    def find(self):
-        return find_gate_by_name(list_gates(self.client), self.name)
-
-    def _find_by_url(self, url):
-        # The server keeps gateway urls unique, so the url identifies a gateway whose create answer was lost.
-        for gate in list_gates(self.client):
-            if gate['url'] == url:
-                return gate
-        return None
-
-    def create(self, want):
-        body = self.client.call('/sip/gate/create', {'name': want['name'], 'url': want['url']}, write=True,
-                                verify=lambda: self._find_by_url(want['url']))
-        return normalize_gate(body)
-
-    def update(self, have, want, changed):
-        # Q-AVD-52: the update call replaces name and url together.
-        state = dict(have, **want)
-        self.client.call('/sip/gate/update', {'sip_gate_id': have['gate_id'], 'name': state['name'], 'url': state['url']},
-                         write=True, idempotent=True)
-        return state
-
-    def delete(self, have):
-        try:
-            self.client.call('/sip/gate/del', {'sip_gate_id': have['gate_id']}, write=True, idempotent=True)
-        except AvdApiError as exc:
-            if exc.code != GATE_ABSENT_CODE:
-                raise
+from ansible_collections.rtcops.conference.plugins.module_utils._avd_sip import SipGate
+from ansible_collections.rtcops.conference.plugins.module_utils._ensure import ensure
 
 
 def run(module):

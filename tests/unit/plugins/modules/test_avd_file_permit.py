@@ -52,18 +52,22 @@ def test_fingerprint_is_sha256_of_the_stripped_certificate():
     assert avd_file_permit.fingerprint('  abc\n') == 'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad'
 
 
-def test_present_applies_once_then_trusts_the_record(tmp_path, capsys, api):
+def test_unknown_certificate_is_applied_without_claiming_a_change_then_trusted(tmp_path, capsys, api):
+    # No record: the server may hold it already (a fresh runner) and no call can tell, so it is applied but the
+    # task does not say it changed anything.
     rc, out = run_module(capsys, tmp_path)
     assert rc == 0, out
-    assert out['changed'] is True and out['sent'] is True and out['verified'] is False
+    assert out['changed'] is False and out['sent'] is True and out['verified'] is False
+    assert out['status'] == 'unknown'
     assert out['record'] == {'fingerprint': CERT_SHA256, 'recorded': True}
     assert api.calls == [('/app/apply_file_permit', {'licence_cert': CERT}, True)]
-    assert out['diff'] == {'before': {'fingerprint': CERT_SHA256, 'applied': False},
+    assert out['diff'] == {'before': {'fingerprint': CERT_SHA256, 'applied': 'unknown'},
                            'after': {'fingerprint': CERT_SHA256, 'applied': True}}
 
     rc, out = run_module(capsys, tmp_path)
     assert rc == 0, out
     assert out['changed'] is False and out['sent'] is False and out['verified'] is False
+    assert out['status'] == 'in_sync'
     assert out['record'] == {'fingerprint': CERT_SHA256, 'recorded': True}
     assert len(api.calls) == 1
 
@@ -78,7 +82,7 @@ def test_surrounding_whitespace_is_not_sent_and_matches_the_record(tmp_path, cap
 def test_record_is_per_server(tmp_path, capsys, api):
     run_module(capsys, tmp_path)
     rc, out = run_module(capsys, tmp_path, server_url='https://other.invalid:9610')
-    assert out['changed'] is True
+    assert out['status'] == 'unknown' and out['sent'] is True
     assert len(api.calls) == 2
 
 
@@ -100,7 +104,7 @@ def test_absent_deletes_a_recorded_certificate_once(tmp_path, capsys, api):
 def test_absent_without_record_sends_nothing(tmp_path, capsys, api):
     rc, out = run_module(capsys, tmp_path, state='absent')
     assert rc == 0, out
-    assert out['changed'] is False and out['sent'] is False
+    assert out['changed'] is False and out['sent'] is False and out['status'] == 'unknown'
     assert api.calls == []
 
 
@@ -118,19 +122,19 @@ def test_force_sends_regardless_of_the_record(tmp_path, capsys, api):
 def test_check_mode_predicts_from_the_record_and_records_nothing(tmp_path, capsys, api):
     rc, out = run_module(capsys, tmp_path, _ansible_check_mode=True)
     assert rc == 0, out
-    assert out['changed'] is True and out['sent'] is False
+    assert out['changed'] is False and out['sent'] is False and out['status'] == 'unknown'
     assert out['record']['recorded'] is True
     assert api.calls == []
 
     rc, out = run_module(capsys, tmp_path)
-    assert out['changed'] is True
+    assert out['status'] == 'unknown' and out['sent'] is True
     assert len(api.calls) == 1
 
     rc, out = run_module(capsys, tmp_path, state='absent', _ansible_check_mode=True)
-    assert out['changed'] is True and out['record']['recorded'] is False
+    assert out['changed'] is True and out['record']['recorded'] is False and out['status'] == 'deleted'
     assert len(api.calls) == 1
     rc, out = run_module(capsys, tmp_path)
-    assert out['changed'] is False
+    assert out['changed'] is False and out['status'] == 'in_sync'
 
 
 def test_certificate_never_appears_in_the_result(tmp_path, capsys, api):
@@ -147,7 +151,7 @@ def test_failed_apply_is_not_recorded_and_hides_the_certificate(tmp_path, capsys
     assert CERT not in json.dumps(out)
 
     rc, out = run_module(capsys, tmp_path)
-    assert out['changed'] is True and len(api.calls) == 2
+    assert out['sent'] is True and out['record']['recorded'] is True and len(api.calls) == 2
 
 
 def test_unwritable_record_warns_but_succeeds(tmp_path, capsys, api, monkeypatch):
@@ -159,9 +163,9 @@ def test_unwritable_record_warns_but_succeeds(tmp_path, capsys, api, monkeypatch
     not_a_directory.write_text('x')
     rc, out = run_module(capsys, not_a_directory)
     assert rc == 0, out
-    assert out['changed'] is True and out['sent'] is True
+    assert out['changed'] is False and out['sent'] is True
     assert out['record']['recorded'] is False
-    assert out['diff']['after']['applied'] is False
+    assert out['diff']['after']['applied'] == 'unknown'
     assert len(warnings) == 1 and 'could not be updated' in warnings[0]
 
 
