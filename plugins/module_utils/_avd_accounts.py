@@ -102,6 +102,7 @@ class AccountDirectory:
         self.read_ids = {}  # account_id -> account, or None when the server has no such id
         self.discovery = None  # what the discovery did, once it ran: see discover()
         self._discover_lock = threading.Lock()
+        self._lock = threading.Lock()  # read_ids is filled by several threads while others look accounts up
 
     # -- reading -----------------------------------------------------------------------------------
 
@@ -119,8 +120,13 @@ class AccountDirectory:
             account = None
         else:
             account = normalize_account(body)
-        self.read_ids[account_id] = account
+        with self._lock:
+            self.read_ids[account_id] = account
         return account
+
+    def _known(self):
+        with self._lock:
+            return dict(self.read_ids)
 
     def read_many(self, account_ids):
         """Read every id not read yet in this run, concurrently; the first failure is raised."""
@@ -172,10 +178,10 @@ class AccountDirectory:
         return self.discover().get(number)
 
     def by_number(self):
-        return dict((account['number'], account) for account in self.read_ids.values() if account is not None)
+        return dict((account['number'], account) for account in self._known().values() if account is not None)
 
     def known_highest(self):
-        ids = [i for i, account in self.read_ids.items() if account is not None]
+        ids = [i for i, account in self._known().items() if account is not None]
         ids.extend(record['account_id'] for record in self.cached.values()
                    if isinstance(record, dict) and isinstance(record.get('account_id'), int))
         return max(ids or [0])
@@ -221,7 +227,7 @@ class AccountDirectory:
         """
         highest = self.known_highest()
         self._scan(highest + 1, highest, fresh=True)
-        for account_id, account in self.read_ids.items():
+        for account_id, account in self._known().items():
             if account_id > highest and account is not None and account['number'] == number:
                 return account
         return None
@@ -229,22 +235,25 @@ class AccountDirectory:
     # -- the cache ---------------------------------------------------------------------------------
 
     def remember(self, account):
-        self.read_ids[account['account_id']] = account
+        with self._lock:
+            self.read_ids[account['account_id']] = account
 
     def forget(self, account_id):
-        self.read_ids[account_id] = None
+        with self._lock:
+            self.read_ids[account_id] = None
 
     def save(self, replace=False):
         """Write what this run knows into the cache; ``replace`` after a discovery, which saw every account."""
+        known = self._known()
         puts = dict((account['number'], {'account_id': account['account_id'], 'sip_gate_id': account['sip_gate_id']})
-                    for account in self.read_ids.values() if account is not None)
+                    for account in known.values() if account is not None)
         forgets = []
         for number, record in self.cached.items():
             account_id = record.get('account_id') if isinstance(record, dict) else None
             if not isinstance(account_id, int):
                 forgets.append(number)
-            elif account_id in self.read_ids:
-                account = self.read_ids[account_id]
+            elif account_id in known:
+                account = known[account_id]
                 if account is None or account['number'] != number:  # deleted, or renumbered since
                     forgets.append(number)
         written = self.ledger.change(LEDGER_KIND, puts=puts, forgets=forgets, replace=replace)
@@ -264,7 +273,13 @@ class AccountDirectory:
 
 
 class SipAccount(Resource):
-    """An account, identified by its number (or by a pinned ``account_id``, which lets it be renumbered)."""
+    """An account, identified by its number (or by a pinned ``account_id``, which lets it be renumbered).
+
+    ``read_back``: read the account again after a write (the single-object module), or trust the server's success
+    answer (avd_environment, where it would double the calls).
+    """
+
+    read_back = True
 
     def __init__(self, client, directory, number, account_id=None, update_password='always', gate_pending=False):
         self.client = client
@@ -306,7 +321,7 @@ class SipAccount(Resource):
             if exc.code == NUMBER_TAKEN_CODE:
                 raise NumberTaken(self.directory.taken_message(want['number']), exc.call, exc.vendor_msg)
             raise
-        account = self.directory.read(int(body['account_id']), fresh=True)
+        account = self.directory.read(int(body['account_id']), fresh=True) if self.read_back else None
         self.verified = account is not None
         if account is None:
             account = dict(want, account_id=int(body['account_id']))
@@ -319,7 +334,7 @@ class SipAccount(Resource):
         self.client.call('/sip/account/update', {
             'account_id': have['account_id'], 'name': state['name'], 'password': state['password'], 'number': state['number'],
         }, write=True, idempotent=True)
-        account = self.directory.read(have['account_id'], fresh=True)
+        account = self.directory.read(have['account_id'], fresh=True) if self.read_back else None
         self.verified = account is not None
         if account is None:
             account = state

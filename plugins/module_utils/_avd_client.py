@@ -167,6 +167,7 @@ class AvdClient:
         self.token_cache = token_cache
         self.retry = retry or RetryPolicy()
         self.token_calls = 0
+        self.requests = 0  # HTTP requests sent, retries included: modules report it, benchmarks count by it
         self._token = token
         self._secrets = [s for s in (secret_key, token) if s]
         self._session_options = dict(validate_certs=validate_certs, ca_path=ca_path, timeout=timeout)
@@ -300,6 +301,8 @@ class AvdClient:
 
     def _send(self, call, method, url, body=None, headers=None):
         """One HTTP request; failures become AvdTransportError, those worth repeating wrapped in _Retryable."""
+        with self._token_lock:
+            self.requests += 1
         try:
             return self.http.request(method, url, body=body, headers=headers)
         except TlsError as exc:

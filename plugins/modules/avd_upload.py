@@ -132,83 +132,18 @@ size:
   sample: 482113
 '''
 
-import hashlib
 import os
 import posixpath
 
 from ansible_collections.rtcops.conference.plugins.module_utils._avd_module import AvdModule
-
-ALLOWED_EXTENSIONS = ('png', 'jpg', 'mp3', 'mp4', 'avi')
-MAX_BOX_SIZE = 50 * 1024 * 1024  # the documents' "<=50M"; larger files must use storage_only_cluster
-CHUNK_SIZE = 1024 * 1024
-
-
-def sha256_file(path, chunk_size=CHUNK_SIZE):
-    """SHA-256 hex digest and size of a local file, read chunk by chunk."""
-    digest = hashlib.sha256()
-    size = 0
-    with open(path, 'rb') as stream:
-        while True:
-            chunk = stream.read(chunk_size)
-            if not chunk:
-                break
-            digest.update(chunk)
-            size += len(chunk)
-    return digest.hexdigest(), size
-
-
-def sha256_chunks(chunks, limit=None):
-    """SHA-256 hex digest of an iterable of byte strings.
-
-    Returns None when more than ``limit`` bytes arrive: such a file cannot equal one of ``limit`` bytes, and
-    the rest of it need not be downloaded (closing the generator closes the response).
-    """
-    digest = hashlib.sha256()
-    size = 0
-    try:
-        for chunk in chunks:
-            size += len(chunk)
-            if limit is not None and size > limit:
-                return None
-            digest.update(chunk)
-    finally:
-        close = getattr(chunks, 'close', None)
-        if close is not None:
-            close()
-    return digest.hexdigest()
-
-
-def validate(params):
-    """Return an error message naming the option at fault, or None."""
-    src = params['src']
-    if not os.path.exists(src):
-        return 'src %s does not exist' % src
-    if not os.path.isfile(src):
-        return 'src %s is not a regular file' % src
-    extension = os.path.splitext(src)[1][1:].lower()
-    if extension not in ALLOWED_EXTENSIONS:
-        return ('src %s has %s; the server accepts only files ending in %s'
-                % (src, 'the extension .%s' % extension if extension else 'no extension', ', '.join(ALLOWED_EXTENSIONS)))
-    size = os.path.getsize(src)
-    if size > MAX_BOX_SIZE and not params['storage_only_cluster']:
-        return ('src %s is %d bytes, larger than the 50 MiB (%d bytes) the server accepts on the box; set '
-                'storage_only_cluster=true to store it in the cluster (cluster deployments only)' % (src, size, MAX_BOX_SIZE))
-    if not params['path'].startswith('/'):
-        return 'path must be an absolute directory on the server, got %s' % params['path']
-    return None
-
-
-def server_checksum(client, dest, limit=None):
-    """SHA-256 of the server's file, or None when it has none (or, with ``limit``, a larger one)."""
-    chunks = client.attachment_chunks(dest)
-    if chunks is None:
-        return None
-    return sha256_chunks(chunks, limit)
+from ansible_collections.rtcops.conference.plugins.module_utils._avd_upload import (
+    server_checksum, sha256_file, upload_problem, upload_verifier,
+)
 
 
 def run(module):
     params = module.params
-    message = validate(params)
+    message = upload_problem(params)
     if message:
         module.fail_json(msg=message)
 
@@ -225,12 +160,7 @@ def run(module):
 
     download_url = client.attachment_url(dest)
     if changed and not module.check_mode:
-        def verify():
-            # A lost answer: the upload arrived if the server now holds our file.
-            if server_checksum(client, dest, limit=size) == checksum:
-                return {'download_url': download_url}
-            return None
-
+        verify = upload_verifier(client, dest, checksum, size, download_url)
         body = client.upload(src, directory, os.path.basename(src), params['storage_only_cluster'], verify=verify)
         download_url = body.get('download_url') or download_url
 

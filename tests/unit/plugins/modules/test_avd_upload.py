@@ -13,6 +13,7 @@ import pytest
 from ansible.module_utils.testing import patch_module_args
 
 from ansible_collections.rtcops.conference.plugins.module_utils import _avd_client
+from ansible_collections.rtcops.conference.plugins.module_utils import _avd_upload
 from ansible_collections.rtcops.conference.plugins.modules import avd_upload
 
 MIB = 1024 * 1024
@@ -232,7 +233,7 @@ def test_secret_key_not_in_output(tmp_path, capsys, monkeypatch):
 
 def test_sha256_file_known_vector(tmp_path):
     # FIPS 180-2 test vector for "abc".
-    digest, size = avd_upload.sha256_file(write(tmp_path / 'abc.png', b'abc'))
+    digest, size = _avd_upload.sha256_file(write(tmp_path / 'abc.png', b'abc'))
     assert digest == 'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad'
     assert size == 3
 
@@ -241,7 +242,7 @@ def test_sha256_file_memory_does_not_grow_with_size(tmp_path):
     src = sparse(tmp_path / 'big.mp4', 64 * MIB)
     tracemalloc.start()
     try:
-        digest, size = avd_upload.sha256_file(src)
+        digest, size = _avd_upload.sha256_file(src)
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
@@ -253,7 +254,7 @@ def test_sha256_file_memory_does_not_grow_with_size(tmp_path):
 def test_sha256_chunks_matches_whole_and_stops_past_limit():
     data = b'0123456789' * 1000
     chunks = [data[i:i + 7] for i in range(0, len(data), 7)]
-    assert avd_upload.sha256_chunks(iter(chunks)) == hashlib.sha256(data).hexdigest()
+    assert _avd_upload.sha256_chunks(iter(chunks)) == hashlib.sha256(data).hexdigest()
 
     closed = []
 
@@ -263,5 +264,5 @@ def test_sha256_chunks_matches_whole_and_stops_past_limit():
         finally:
             closed.append(True)
 
-    assert avd_upload.sha256_chunks(generator(), limit=100) is None
+    assert _avd_upload.sha256_chunks(generator(), limit=100) is None
     assert closed == [True]
