@@ -94,6 +94,7 @@ class Environment:
                                           workers=self.workers)
         self.room_records = ledger.entries(ROOMS_KIND)
         self.permit_records = ledger.entries(PERMITS_KIND)
+        self.protected_keys = {}  # undeclared objects a purge leaves alone because protect matches them
         self.warnings = []
 
     # -- validation (before any request) ------------------------------------------------------------------------
@@ -157,14 +158,17 @@ class Environment:
         self._plan_permits()
         self._plan_uploads()
         for kind in PURGEABLE:
+            kept = []
             for item in self.items[kind]:
-                if item.action in ('delete', 'recreate'):
-                    pattern = self.protected(kind, item.key)
-                    if pattern is not None:
-                        item.fail('%s %s matches protect.%s pattern %r and is never deleted%s'
-                                  % (kind, item.key, kind, pattern, ' (it is not declared, so purge would delete it)'
-                                     if item.purged else ''))
-                        item.action = None
+                pattern = self.protected(kind, item.key) if item.action in ('delete', 'recreate') else None
+                if pattern is not None and item.purged:
+                    self.protected_keys.setdefault(kind, []).append(item.key)  # left alone, and said so in the summary
+                    continue
+                if pattern is not None:
+                    item.fail('%s %s matches protect.%s pattern %r, so it is never deleted (%s)'
+                              % (kind, item.key, kind, pattern, 'state=absent' if item.action == 'delete' else 'recreate'))
+                kept.append(item)
+            self.items[kind] = kept
         deletions = [item for kind in KINDS for item in self.items[kind]
                      if item.error is None and item.action in ('delete', 'recreate')]
         if len(deletions) > self.params['max_deletions']:
@@ -497,6 +501,9 @@ class Environment:
             plan_[kind] = dict(groups, unchanged=unchanged)
             summary[kind] = dict((group, len(entries)) for group, entries in groups.items())
             summary[kind]['unchanged'] = unchanged
+            if kind in PURGEABLE and self.params['purge']:
+                plan_[kind]['protected'] = sorted(self.protected_keys.get(kind, []))
+                summary[kind]['protected'] = len(plan_[kind]['protected'])
         diff = {'before': diff_before, 'after': diff_after, 'prepared': self.plan_text(plan_)} if with_diff else None
         return changed, plan_, summary, account_ids, diff
 
@@ -538,4 +545,6 @@ class Environment:
                     elif entry.get('reason'):
                         detail = ': %s' % entry['reason']
                     lines.append('  %s %s%s%s' % (marks[group], shown, ' [purge]' if entry.get('purged') else '', detail))
+            for key in groups.get('protected') or []:
+                lines.append('  = %s [not declared, kept by protect]' % key)
         return '\n'.join(lines) + '\n'

@@ -190,9 +190,10 @@ options:
     default: false
   protect:
     description:
-      - Objects that are never deleted, by purge or by C(state=absent): shell-style patterns (C(*), C(?), C([...]))
-        matched against a gateway's name, an account's number or a room's id, per kind.
-      - A deletion they stop is reported as a failed object; the others go on.
+      - Objects that are never deleted: shell-style patterns (C(*), C(?), C([...])) matched against a gateway's name,
+        an account's number or a room's id, per kind.
+      - A purge leaves the undeclared objects they match alone (RV(plan) lists them under C(protected)). A declared
+        object they match with C(state=absent), or that would have to be recreated, fails; the others go on.
     type: dict
     suboptions:
       sip_gates:
@@ -296,7 +297,8 @@ plan:
       C(changes) (C(before) and C(after) of each option that differs; secrets as C((secret))); C(delete), with
       C(purged=true) for an object deleted because it is not declared; C(unknown) with the C(reason) (file permits
       this machine has no record of, which the API cannot read: not a change); C(failed) with the C(error);
-      C(unchanged) is a count. Where they apply an entry also has C(account_id), C(status) (file permits, as
+      C(unchanged) is a count; with O(purge=true), C(protected) lists the undeclared objects O(protect) kept. Where they
+      apply an entry also has C(account_id), C(status) (file permits, as
       M(rtcops.conference.avd_file_permit) returns it) and C(download_url) (uploads sent).
     - The objects' whole before and after states are in the task's diff, with C(--diff).
   returned: always
