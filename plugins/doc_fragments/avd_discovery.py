@@ -22,7 +22,7 @@ options:
         lies beyond a run of more than O(discovery_gap) deleted ids is missed; creating it then fails with the
         server's 40021 (number taken) and a message that says so. Pin its id (C(account_id)) or raise this value.
       - Cost, in reads of one account each, roughly the highest account id plus O(discovery_gap); see the
-        collection's design notes for times. V(0) turns discovery off, as it was before: without an id or a cached
+        collection's design notes for times. V(0) turns discovery off, as it was before; without an id or a cached
         record an account is then taken to be absent.
       - If not set, the value of the E(AVD_DISCOVERY_GAP) environment variable is used.
     type: int

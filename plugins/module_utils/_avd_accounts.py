@@ -215,7 +215,7 @@ class AccountDirectory:
             reads += len(todo)
             present = [i for i in window if self.read_ids.get(i) is not None]
             if present:
-                last_present = max(last_present, max(present))
+                last_present = max(last_present, *present)
             next_id = window[-1] + 1
         return {'reads': reads, 'scanned_through': next_id - 1, 'highest_found': last_present, 'stopped': stopped,
                 'gap': gap, 'limit': self.limit}

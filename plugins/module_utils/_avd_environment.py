@@ -190,8 +190,8 @@ class Environment:
                     raise MissingForCreate(item.resource.label, missing)
         except RecreateNeeded as exc:
             item.fail('%s cannot be changed on the existing %s: the API sets %s only when it creates it; set '
-                      '%s.recreate=true to delete and recreate it' % (', '.join(exc.fields), item.resource.label,
-                                                                       'them' if len(exc.fields) > 1 else 'it', item.where))
+                      '%s.recreate=true to delete and recreate it'
+                      % (', '.join(exc.fields), item.resource.label, 'them' if len(exc.fields) > 1 else 'it', item.where))
         except MissingForCreate as exc:
             item.fail('%s.%s' % (item.where, exc))
 

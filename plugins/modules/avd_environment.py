@@ -21,7 +21,7 @@ description:
     is none of it, which matters only with O(purge=true).
   - B(Reading.) One call lists the gateways; the declared rooms and accounts are read concurrently; SIP accounts that
     are neither pinned (C(account_id)) nor in the cache of this machine are found by one discovery of the server's
-    account ids (see O(discovery_gap)); the server's copy of each upload is hashed. File permits cannot be read: see
+    account ids (see O(discovery_gap)); the server's copy of each upload is hashed. File permits cannot be read; see
     RV(plan) C(unknown).
   - B(Order of writes.) Gateways, rooms, permits and uploads first; then accounts, which need their gateway's id; then
     gateways to delete, after the accounts on them. A failure of one object is reported with it and does not stop the
@@ -190,7 +190,7 @@ options:
     default: false
   protect:
     description:
-      - Objects that are never deleted: shell-style patterns (C(*), C(?), C([...])) matched against a gateway's name,
+      - Objects that are never deleted, as shell-style patterns (C(*), C(?), C([...])) matched against a gateway's name,
         an account's number or a room's id, per kind.
       - A purge leaves the undeclared objects they match alone (RV(plan) lists them under C(protected)). A declared
         object they match with C(state=absent), or that would have to be recreated, fails; the others go on.
@@ -234,7 +234,7 @@ notes:
     account found in the cache or pinned, one download per upload, and nothing for permits. A discovery adds about the
     highest account id plus O(discovery_gap) reads; a purge of rooms adds one C(/room/list).
   - B(The cache.) O(cache_dir) holds the token, the account ids found, the rooms seen and the permits applied, one file
-    per server. It is only a cache: a runner with an empty one plans and applies the same result, at the cost of a
+    per server. It is only a cache. A runner with an empty one plans and applies the same result, at the cost of a
     discovery of accounts, and with file permits C(unknown) instead of in sync.
 seealso:
   - module: rtcops.conference.avd_environment_info
@@ -296,7 +296,7 @@ plan:
     - C(create), C(update) and C(recreate) (delete and create again, for a setting the API cannot update) with
       C(changes) (C(before) and C(after) of each option that differs; secrets as C((secret))); C(delete), with
       C(purged=true) for an object deleted because it is not declared; C(unknown) with the C(reason) (file permits
-      this machine has no record of, which the API cannot read: not a change); C(failed) with the C(error);
+      this machine has no record of, which the API cannot read; not a change); C(failed) with the C(error);
       C(unchanged) is a count; with O(purge=true), C(protected) lists the undeclared objects O(protect) kept. Where they
       apply an entry also has C(account_id), C(status) (file permits, as
       M(rtcops.conference.avd_file_permit) returns it) and C(download_url) (uploads sent).

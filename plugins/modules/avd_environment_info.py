@@ -22,7 +22,7 @@ description:
     lists the numbers that need one.
   - B(Rooms cannot be listed) by the API. The rooms exported are the ones this machine's cache knows (it records the
     rooms the collection creates or sees, under O(cache_dir)), those with a meeting in progress, and those named in
-    O(room_ids). A room nobody told this machine about is missed: name it in O(room_ids).
+    O(room_ids). A room nobody told this machine about is missed; name it in O(room_ids).
   - B(File permits and uploaded files cannot be listed or read back) by the API and are not exported.
 author:
   - rtcops developers (@rtcops)

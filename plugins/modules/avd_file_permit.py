@@ -13,12 +13,12 @@ description:
   - Applies a file licence certificate to the server with C(/app/apply_file_permit), or deletes it with
     C(/app/delete_file_permit).
   - B(The server cannot be asked which permits it holds.) The API has no call that reads or lists permits, so
-    this module never knows the server's real state. What it knows is its own record: after applying a
+    this module never knows the server's real state. What it knows is its own record. After applying a
     certificate it writes the certificate's SHA-256 fingerprint into a file under O(cache_dir) (one file per
     O(server_url), readable only by its owner), and removes it after deleting the certificate.
   - With O(state=present), a certificate that is recorded is not sent again (RV(status=in_sync)). With
     O(state=absent), a recorded certificate is deleted and its record removed (RV(status=deleted), a change).
-  - B(A certificate this machine has no record of is unknown) (RV(status=unknown)): a fresh CI runner, an AWX job or
+  - B(A certificate this machine has no record of is unknown) (RV(status=unknown)). A fresh CI runner, an AWX job or
     a colleague's laptop cannot tell whether the server holds it, and neither can any call. Unknown is never
     reported as a change, so that re-applying an unchanged environment from a fresh runner changes nothing.
     With O(state=present) the certificate is applied anyway in a real run (RV(sent=true)) and recorded, so every

@@ -55,7 +55,7 @@ options:
   account_id:
     description:
       - Server id of the account, as returned by this module in RV(sip_account.account_id).
-      - Pins the account: it is read by this id, without the cache or a discovery.
+      - Pins the account, which is then read by this id, without the cache or a discovery.
       - When it is given, the account with this id is managed even if its number differs from O(number), so
         that an account can be renumbered.
     type: int

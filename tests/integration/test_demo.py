@@ -112,8 +112,8 @@ def test_nightly_drift_check_fails_on_drift(ansible, emulator, credentials, tmp_
     assert 'differs from its variables' in nightly.output and 'rooms: 1 to update' in nightly.output
     plan = json.loads((plan_dir / 'localhost.json').read_text())
     assert list(plan['plan']['rooms']['update']) == [room]
-    assert plan['plan']['rooms']['update'][room]['changes']['topic'] == {'before': 'changed by hand',
-                                                                       'after': DEMO['rooms'][1]['topic']}
+    expected = {'before': 'changed by hand', 'after': DEMO['rooms'][1]['topic']}
+    assert plan['plan']['rooms']['update'][room]['changes']['topic'] == expected
     assert writes(emulator) == []
 
 

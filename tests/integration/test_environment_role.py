@@ -57,11 +57,10 @@ def write_play(path, body, hosts='localhost', vars_files=(), role_tasks='main', 
 
 
 def run_play(ansible, name, play, emulator, credentials, tmp_path, *options, cache='cache', inventory='localhost,'):
-    return ansible('ansible-playbook', ['-i', str(inventory), '-e', 'ansible_python_interpreter=%s' % sys.executable,
-                                       '-e', 'avd_server_url=%s' % emulator.url,
-                                       '-e', 'avd_access_key=%s' % credentials['access_key'],
-                                       '-e', 'avd_secret_key=%s' % credentials['secret_key'],
-                                       '-e', 'avd_cache_dir=%s' % (tmp_path / cache)] + list(options) + [str(play)], name)
+    arguments = ['-i', str(inventory), '-e', 'ansible_python_interpreter=%s' % sys.executable,
+                 '-e', 'avd_server_url=%s' % emulator.url, '-e', 'avd_access_key=%s' % credentials['access_key'],
+                 '-e', 'avd_secret_key=%s' % credentials['secret_key'], '-e', 'avd_cache_dir=%s' % (tmp_path / cache)]
+    return ansible('ansible-playbook', arguments + list(options) + [str(play)], name)
 
 
 def test_bad_input_fails_before_any_request(ansible, emulator, credentials, tmp_path):
