@@ -7,10 +7,12 @@
 
 1. A hand-written script that makes the minimal HTTP calls (one process, one keep-alive connection): creates only
    for the apply from empty, one read per object for the no-op run.
-2. The avd_environment role (ansible-playbook): apply from empty, no-op re-run on the same runner, and the no-op
-   run of a fresh runner (empty cache: one discovery of the accounts). Ansible's own start-up with the same variables
-   loaded (a play of one debug task) is measured too and taken out for the "net" figures, as bench_avd.py does.
-   Targets: each net time at most 3x the script's.
+2. The avd_environment module as one process (the module file run with its arguments in a JSON file, as Ansible
+   runs it, without Ansible's controller), and the avd_environment role through ansible-playbook: apply from empty,
+   no-op re-run on the same runner, and the no-op run of a fresh runner (empty cache: one discovery of the accounts).
+   Ansible's own start-up with the same variables loaded (a play of one debug task) is measured too and taken out for
+   the "net" play figures, as bench_avd.py does. The environment lives in the inventory's group_vars, as in a GitOps
+   repository. Target: at most 3x the script's time.
 3. The same state applied with a ``loop:`` of the single-object modules, measured on a 10% sample (2 gateways,
    100 accounts, 10 rooms) and multiplied by 10. Target: the role at least 50x faster (whole plays compared).
 4. API calls per object of the no-op runs, from the emulator's request log. Target: at most 1.
@@ -119,13 +121,12 @@ class Bench:
             raise SystemExit('%s failed:\n%s' % (name, (done.stdout + done.stderr)[-4000:]))
         return elapsed
 
-    def play(self, name, tasks, variables, cache):
+    def play(self, name, tasks, inventory, cache):
+        """Time a play on ``inventory`` (a directory whose group_vars hold the environment, as a GitOps repository has)."""
         path = self.work / ('%s.yml' % name)
         path.write_text(textwrap.dedent('''\
             - hosts: localhost
-              connection: local
               gather_facts: false
-              vars_files: ["%s"]
               module_defaults:
                 group/rtcops.conference.avd:
                   server_url: "%s"
@@ -133,8 +134,16 @@ class Bench:
                   secret_key: demo_secret
                   cache_dir: "%s"
               tasks:
-            ''') % (variables, self.emulator.url, self.work / cache) + textwrap.indent(tasks, '    '))
-        return self.timed(name, [str(self.bin / 'ansible-playbook'), '-i', 'localhost,', str(path)])
+            ''') % (self.emulator.url, self.work / cache) + textwrap.indent(tasks, '    '))
+        return self.timed(name, [str(self.bin / 'ansible-playbook'), '-i', str(inventory / 'hosts'), str(path)])
+
+    def inventory(self, name, env):
+        """An inventory directory: localhost, and the environment in group_vars/all."""
+        directory = self.work / name
+        (directory / 'group_vars' / 'all').mkdir(parents=True)
+        (directory / 'hosts').write_text('localhost ansible_connection=local ansible_python_interpreter=%s\n' % sys.executable)
+        (directory / 'group_vars' / 'all' / 'environment.yml').write_text(json.dumps({'avd_environment': env}))
+        return directory
 
     def requests(self):
         return Counter(r['path'].replace('/sdkapi/v2', '') for r in control(self.emulator, '/requests'))
@@ -164,7 +173,17 @@ def median_of(rounds, measure):
     return statistics.median(measure(i) for i in range(rounds))
 
 
-def environment_runs(bench, rounds, variables, env_file):
+def module_process(bench, name, env_file, cache):
+    """Seconds of one run of the avd_environment module as a process of its own, as Ansible starts it."""
+    args = dict(json.loads(env_file.read_text()), server_url=bench.emulator.url, access_key='demo_access',
+                secret_key='demo_secret', cache_dir=str(bench.work / cache))
+    args_file = bench.work / ('%s-args.json' % name)
+    args_file.write_text(json.dumps({'ANSIBLE_MODULE_ARGS': args}))
+    return bench.timed(name, [sys.executable, '-m', 'ansible_collections.rtcops.conference.plugins.modules.avd_environment',
+                              str(args_file)])
+
+
+def environment_runs(bench, rounds, inventory, env_file):
     """Median seconds of each measured run, and the calls of the no-op runs."""
     times = {}
 
@@ -180,19 +199,27 @@ def environment_runs(bench, rounds, variables, env_file):
 
     times['script apply'] = median_of(rounds, script_apply)
     times['script no-op'] = median_of(rounds, lambda i: hand('noop'))
-    times['ansible baseline'] = median_of(rounds, lambda i: bench.play('baseline', BASELINE_TASK, variables, 'baseline-cache'))
+    times['ansible baseline'] = median_of(rounds, lambda i: bench.play('baseline', BASELINE_TASK, inventory, 'baseline-cache'))
+
+    def module_apply(i):
+        reset()
+        return module_process(bench, 'module-apply', env_file, 'module-cache-%d' % i)
+
+    times['module apply'] = median_of(rounds, module_apply)
+    times['module no-op'] = median_of(rounds, lambda i: module_process(bench, 'module-noop', env_file, 'module-cache-0'))
+    times['module fresh no-op'] = median_of(rounds, lambda i: module_process(bench, 'module-fresh', env_file, 'mfresh-%d' % i))
 
     calls = {}
 
     def role_apply(i):
         reset()
-        return bench.play('role-apply-%d' % i, ROLE_TASK, variables, 'cache-%d' % i)
+        return bench.play('role-apply-%d' % i, ROLE_TASK, inventory, 'cache-%d' % i)
 
     times['role apply'] = median_of(rounds, role_apply)
 
     def role_noop(i):
         control(bench.emulator, '/requests', 'DELETE')
-        elapsed = bench.play('role-noop', ROLE_TASK, variables, 'cache-0')
+        elapsed = bench.play('role-noop', ROLE_TASK, inventory, 'cache-0')
         calls['no-op'] = bench.requests()
         return elapsed
 
@@ -200,7 +227,7 @@ def environment_runs(bench, rounds, variables, env_file):
 
     def role_fresh(i):
         control(bench.emulator, '/requests', 'DELETE')
-        elapsed = bench.play('role-fresh-%d' % i, ROLE_TASK, variables, 'fresh-%d' % i)
+        elapsed = bench.play('role-fresh-%d' % i, ROLE_TASK, inventory, 'fresh-%d' % i)
         calls['fresh no-op'] = bench.requests()
         return elapsed
 
@@ -208,10 +235,10 @@ def environment_runs(bench, rounds, variables, env_file):
     return times, calls
 
 
-def loop_runs(bench, variables):
+def loop_runs(bench, inventory):
     control(bench.emulator, '/reset', 'POST')
-    apply = bench.play('loop-apply', LOOP_TASKS, variables, 'loop-cache')
-    noop = bench.play('loop-noop', LOOP_TASKS, variables, 'loop-cache')
+    apply = bench.play('loop-apply', LOOP_TASKS, inventory, 'loop-cache')
+    noop = bench.play('loop-noop', LOOP_TASKS, inventory, 'loop-cache')
     return apply, noop
 
 
@@ -254,26 +281,27 @@ def main():
         full = environment(GATES, ACCOUNTS, ROOMS)
         sample = environment(GATES // 10, ACCOUNTS // 10, ROOMS // 10)
         (work / 'env.json').write_text(json.dumps(full))
-        (work / 'full.yml').write_text(json.dumps({'avd_environment': full}))
-        (work / 'sample.yml').write_text(json.dumps({'avd_environment': sample}))
         (work / 'hand.py').write_text(HAND_SCRIPT)
         with Emulator(data_dir=str(work / 'emulator-data')) as emulator:
             bench = Bench(work, emulator)
-            times, calls = environment_runs(bench, args.rounds, work / 'full.yml', work / 'env.json')
-            loop_apply, loop_noop = loop_runs(bench, work / 'sample.yml')
+            times, calls = environment_runs(bench, args.rounds, bench.inventory('full', full), work / 'env.json')
+            loop_apply, loop_noop = loop_runs(bench, bench.inventory('sample', sample))
             discovery = [] if args.skip_discovery else [
                 (count, discovery_cost(emulator, count, 0.020, (8, 16, 32))) for count in (1000, 10000)]
 
     objects = GATES + ACCOUNTS + ROOMS
     print('environment: %d gateways + %d SIP accounts + %d rooms = %d objects; median of %d runs; emulator on loopback'
           % (GATES, ACCOUNTS, ROOMS, objects, args.rounds))
-    print('ansible-playbook with the same variables and one debug task (start-up, taken out below): %.2f s'
+    print('ansible-playbook, the environment in group_vars, one debug task (start-up, taken out below): %.2f s'
           % times['ansible baseline'])
-    for run, script in (('role apply', 'script apply'), ('role no-op', 'script no-op'), ('role fresh no-op', 'script no-op')):
-        net = times[run] - times['ansible baseline']
-        ratio = net / times[script]
-        print('%-17s %6.2f s (net %5.2f s) | hand-written script %5.2f s | net ratio %.2f (target <= 3) %s | whole-play ratio %.2f'
-              % (run, times[run], net, times[script], ratio, 'OK' if ratio <= 3 else 'MISSED', times[run] / times[script]))
+    for run, script in (('apply', 'script apply'), ('no-op', 'script no-op'), ('fresh no-op', 'script no-op')):
+        module, play = times['module ' + run], times['role ' + run]
+        net = play - times['ansible baseline']
+        ratio = module / times[script]
+        print('%-11s script %.2f s | module process %.2f s, ratio %.2f (target <= 3) %s | role play %.2f s, net of '
+              'start-up %.2f s, ratio %.2f net, %.2f whole'
+              % (run, times[script], module, ratio, 'OK' if ratio <= 3 else 'MISSED', play, net, net / times[script],
+                 play / times[script]))
     loop_apply_all, loop_noop_all = loop_apply * 10, loop_noop * 10
     for run, loop in (('role apply', loop_apply_all), ('role no-op', loop_noop_all)):
         speedup = loop / times[run]

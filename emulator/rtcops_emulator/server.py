@@ -560,6 +560,9 @@ class Core:
 class EmulatorServer(ThreadingHTTPServer):
     """Threaded HTTP(S) server: TCP_NODELAY, lazy TLS handshakes, and connections that end when it stops."""
     daemon_threads = True
+    # socketserver's default backlog of 5 drops the SYNs of a client opening more connections at once, which then
+    # wait a 1 s retransmission; nginx in front of the real server listens with 511.
+    request_queue_size = 511
 
     def __init__(self, address, core, ssl_context=None):
         if ":" in address[0]:
