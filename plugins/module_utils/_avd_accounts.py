@@ -37,6 +37,19 @@ DEFAULT_LIMIT = 100000
 DEFAULT_WORKERS = 8
 MAX_WORKERS = 64
 
+# The options of an account, shared by avd_sip_account and avd_environment.
+ACCOUNT_OPTIONS = dict(
+    number=dict(type='str', required=True),
+    name=dict(type='str'),
+    password=dict(type='str', no_log=True),
+    sip_gate=dict(type='str'),
+    sip_gate_id=dict(type='int'),
+    account_id=dict(type='int'),
+    update_password=dict(type='str', default='always', choices=['always', 'on_create'], no_log=False),
+    recreate=dict(type='bool', default=False),
+    state=dict(type='str', default='present', choices=['present', 'absent']),
+)
+
 # Keep in sync with plugins/doc_fragments/avd_discovery.py.
 DISCOVERY_SPEC = dict(
     discovery_gap=dict(type='int', default=DEFAULT_GAP, fallback=(env_fallback, ['AVD_DISCOVERY_GAP'])),

@@ -70,6 +70,18 @@ def participants(client, room_id):
     return [found] if isinstance(found, dict) else found
 
 
+# The options of a room, shared by avd_room and avd_environment (which adds its own ``state`` choices).
+ROOM_OPTIONS = dict(
+    room_id=dict(type='str', required=True),
+    topic=dict(type='str'),
+    user_id=dict(type='str'),
+    enable_auto_cloud_recording=dict(type='bool'),
+    enable_voice_activated=dict(type='bool'),
+    enable_auto_avc=dict(type='bool'),
+    resolution=dict(type='str'),
+    enable_transcode_video=dict(type='bool'),
+    recreate=dict(type='bool', default=False),
+)
 UPDATABLE = ('topic', 'user_id', 'enable_auto_cloud_recording', 'enable_auto_avc')
 WRITE_ONLY = ('resolution', 'enable_transcode_video')
 # Rooms cannot be listed (Q-AVD-68): the rooms this collection created or saw are kept in the cache, so that a purge

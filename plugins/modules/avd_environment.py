@@ -331,9 +331,12 @@ api_calls:
   sample: 1122
 '''
 
-from ansible_collections.rtcops.conference.plugins.module_utils._avd_accounts import DISCOVERY_SPEC, discovery_problem
+from ansible_collections.rtcops.conference.plugins.module_utils._avd_accounts import (
+    ACCOUNT_OPTIONS, DISCOVERY_SPEC, discovery_problem,
+)
 from ansible_collections.rtcops.conference.plugins.module_utils._avd_environment import KINDS, Environment, GuardTripped
 from ansible_collections.rtcops.conference.plugins.module_utils._avd_module import CONNECTION_SPEC, AvdModule
+from ansible_collections.rtcops.conference.plugins.module_utils._avd_room import ROOM_OPTIONS
 from ansible_collections.rtcops.conference.plugins.module_utils._avd_upload import upload_problem
 from ansible_collections.rtcops.conference.plugins.module_utils._ledger import Ledger
 
@@ -345,29 +348,8 @@ ARGUMENT_SPEC = dict(
         url=dict(type='str'),
         state=STATE,
     )),
-    sip_accounts=dict(type='list', elements='dict', options=dict(
-        number=dict(type='str', required=True),
-        name=dict(type='str'),
-        password=dict(type='str', no_log=True),
-        sip_gate=dict(type='str'),
-        sip_gate_id=dict(type='int'),
-        account_id=dict(type='int'),
-        update_password=dict(type='str', default='always', choices=['always', 'on_create'], no_log=False),
-        recreate=dict(type='bool', default=False),
-        state=STATE,
-    ), mutually_exclusive=[('sip_gate', 'sip_gate_id')]),
-    rooms=dict(type='list', elements='dict', options=dict(
-        room_id=dict(type='str', required=True),
-        topic=dict(type='str'),
-        user_id=dict(type='str'),
-        enable_auto_cloud_recording=dict(type='bool'),
-        enable_voice_activated=dict(type='bool'),
-        enable_auto_avc=dict(type='bool'),
-        resolution=dict(type='str'),
-        enable_transcode_video=dict(type='bool'),
-        recreate=dict(type='bool', default=False),
-        state=STATE,
-    )),
+    sip_accounts=dict(type='list', elements='dict', options=ACCOUNT_OPTIONS, mutually_exclusive=[('sip_gate', 'sip_gate_id')]),
+    rooms=dict(type='list', elements='dict', options=dict(ROOM_OPTIONS, state=STATE)),
     file_permits=dict(type='list', elements='dict', options=dict(
         licence_cert=dict(type='str', required=True, no_log=True),
         state=STATE,

@@ -159,7 +159,9 @@ room:
 
 from ansible_collections.rtcops.conference.plugins.module_utils._avd_client import AvdApiError
 from ansible_collections.rtcops.conference.plugins.module_utils._avd_module import AvdModule
-from ansible_collections.rtcops.conference.plugins.module_utils._avd_room import LEDGER_KIND, Room, meeting_of, not_in_session
+from ansible_collections.rtcops.conference.plugins.module_utils._avd_room import (
+    LEDGER_KIND, ROOM_OPTIONS, Room, meeting_of, not_in_session,
+)
 from ansible_collections.rtcops.conference.plugins.module_utils._ensure import ensure
 from ansible_collections.rtcops.conference.plugins.module_utils._ledger import Ledger
 
@@ -202,18 +204,7 @@ def run(module):
 
 def main():
     module = AvdModule(
-        argument_spec=dict(
-            room_id=dict(type='str', required=True),
-            topic=dict(type='str'),
-            user_id=dict(type='str'),
-            enable_auto_cloud_recording=dict(type='bool'),
-            enable_voice_activated=dict(type='bool'),
-            enable_auto_avc=dict(type='bool'),
-            resolution=dict(type='str'),
-            enable_transcode_video=dict(type='bool'),
-            recreate=dict(type='bool', default=False),
-            state=dict(type='str', default='present', choices=['present', 'absent', 'closed']),
-        ),
+        argument_spec=dict(ROOM_OPTIONS, state=dict(type='str', default='present', choices=['present', 'absent', 'closed'])),
         supports_check_mode=True,
         not_blank=('room_id', 'user_id'),
     )

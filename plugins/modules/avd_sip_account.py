@@ -196,7 +196,7 @@ discovery:
 '''
 
 from ansible_collections.rtcops.conference.plugins.module_utils._avd_accounts import (
-    DISCOVERY_SPEC, SipAccount, directory_for, discovery_problem,
+    ACCOUNT_OPTIONS, DISCOVERY_SPEC, SipAccount, directory_for, discovery_problem,
 )
 from ansible_collections.rtcops.conference.plugins.module_utils._avd_module import AvdModule
 from ansible_collections.rtcops.conference.plugins.module_utils._avd_sip import find_gate_by_name, list_gates
@@ -249,17 +249,7 @@ def run(module):
 
 
 def main():
-    argument_spec = dict(
-        number=dict(type='str', required=True),
-        name=dict(type='str'),
-        password=dict(type='str', no_log=True),
-        sip_gate=dict(type='str'),
-        sip_gate_id=dict(type='int'),
-        account_id=dict(type='int'),
-        update_password=dict(type='str', default='always', choices=['always', 'on_create'], no_log=False),
-        recreate=dict(type='bool', default=False),
-        state=dict(type='str', default='present', choices=['present', 'absent']),
-    )
+    argument_spec = dict(ACCOUNT_OPTIONS)
     argument_spec.update(DISCOVERY_SPEC)
     module = AvdModule(
         argument_spec=argument_spec,
