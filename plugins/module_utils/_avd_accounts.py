@@ -24,7 +24,7 @@ import threading
 from ansible.module_utils.basic import env_fallback
 
 from ansible_collections.rtcops.conference.plugins.module_utils._avd_client import AvdApiError, AvdError
-from ansible_collections.rtcops.conference.plugins.module_utils._ensure import Field, Resource
+from ansible_collections.rtcops.conference.plugins.module_utils._ensure import AlreadyExists, Field, Resource
 from ansible_collections.rtcops.conference.plugins.module_utils._ledger import Ledger
 from ansible_collections.rtcops.conference.plugins.module_utils._parallel import run_each
 
@@ -331,9 +331,14 @@ class SipAccount(Resource):
                 'name': want['name'], 'password': want['password'], 'number': want['number'], 'sip_gate_id': want['sip_gate_id'],
             }, write=True, verify=verify)
         except AvdApiError as exc:
-            if exc.code == NUMBER_TAKEN_CODE:
+            if exc.code != NUMBER_TAKEN_CODE:
+                raise
+            # Another run may have just created it: that one has an id above every id known here.
+            found = self.directory.find_created(want['number']) if self.directory.gap else None
+            if found is None:
                 raise NumberTaken(self.directory.taken_message(want['number']), exc.call, exc.vendor_msg)
-            raise
+            self.verified = True
+            raise AlreadyExists(found)
         account = self.directory.read(int(body['account_id']), fresh=True) if self.read_back else None
         self.verified = account is not None
         if account is None:

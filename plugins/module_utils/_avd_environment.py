@@ -33,7 +33,7 @@ from ansible_collections.rtcops.conference.plugins.module_utils._avd_upload impo
 )
 from ansible_collections.rtcops.conference.plugins.module_utils._avd_permits import LEDGER_KIND as PERMITS_KIND
 from ansible_collections.rtcops.conference.plugins.module_utils._ensure import (
-    MissingForCreate, RecreateNeeded, ensure, plan, public, wanted,
+    AlreadyExists, MissingForCreate, RecreateNeeded, ensure, plan, public, wanted,
 )
 from ansible_collections.rtcops.conference.plugins.module_utils._parallel import run_each
 
@@ -410,8 +410,12 @@ class Environment:
         for outcome in run_each(one, items, self.workers):
             if outcome.error is not None:
                 error = outcome.error
-                text = str(error) if isinstance(error, (AvdError, MissingForCreate, RecreateNeeded)) else (
-                    'unexpected error: %s: %s' % (type(error).__name__, error))
+                if isinstance(error, AlreadyExists):
+                    text = 'another run created it twice while this one was recreating it; run again to converge'
+                elif isinstance(error, (AvdError, MissingForCreate, RecreateNeeded)):
+                    text = str(error)
+                else:
+                    text = 'unexpected error: %s: %s' % (type(error).__name__, error)
                 outcome.item.fail(self.client.redact(text))
 
     def _apply_permit(self, item):

@@ -13,7 +13,7 @@ from ansible.module_utils.basic import AnsibleModule, env_fallback
 
 from ansible_collections.rtcops.conference.plugins.module_utils import _avd_client as avd
 from ansible_collections.rtcops.conference.plugins.module_utils._http import url_problem
-from ansible_collections.rtcops.conference.plugins.module_utils._ensure import MissingForCreate, RecreateNeeded
+from ansible_collections.rtcops.conference.plugins.module_utils._ensure import AlreadyExists, MissingForCreate, RecreateNeeded
 from ansible_collections.rtcops.conference.plugins.module_utils._token_cache import TokenCache
 
 # Keep in sync with plugins/doc_fragments/avd.py.
@@ -80,6 +80,9 @@ class AvdModule(AnsibleModule):
             self.fail_avd(exc, **self.done)
         except MissingForCreate as exc:
             self.fail_json(msg=str(exc))
+        except AlreadyExists:
+            self.fail_json(msg='another run created the same object twice while this one was recreating it; run the task '
+                               'again to converge')
         except RecreateNeeded as exc:
             self.fail_json(msg='%s cannot be changed on an existing object: the API can only set %s when it '
                                'creates it. Set recreate=true to delete and recreate it.'

@@ -7,9 +7,10 @@
 from __future__ import annotations
 
 from ansible_collections.rtcops.conference.plugins.module_utils._avd_client import AvdApiError, api_payload
-from ansible_collections.rtcops.conference.plugins.module_utils._ensure import Field, Resource
+from ansible_collections.rtcops.conference.plugins.module_utils._ensure import AlreadyExists, Field, Resource
 
 ROOM_ABSENT_CODE = 40004
+ROOM_EXISTS_CODE = 40005
 # Q-AVD-46: /room/close and /room/participate/list say "not found or not in session" with 41005.
 NOT_IN_SESSION_CODE = 41005
 
@@ -121,7 +122,13 @@ class Room(Resource):
         return read_room(self.client, self.room_id) if current is _UNREAD else current
 
     def create(self, want):
-        self.client.call('/room/create', want, write=True, verify=lambda: read_room(self.client, self.room_id))
+        try:
+            self.client.call('/room/create', want, write=True, verify=lambda: read_room(self.client, self.room_id))
+        except AvdApiError as exc:
+            existing = read_room(self.client, self.room_id) if exc.code == ROOM_EXISTS_CODE else None
+            if existing is None:
+                raise
+            raise AlreadyExists(existing)
         if not self.read_back:
             return self.predict(None, want)
         room = read_room(self.client, self.room_id)

@@ -8,9 +8,10 @@ this collection."""
 from __future__ import annotations
 
 from ansible_collections.rtcops.conference.plugins.module_utils._avd_client import AvdApiError, AvdError
-from ansible_collections.rtcops.conference.plugins.module_utils._ensure import Field, Resource
+from ansible_collections.rtcops.conference.plugins.module_utils._ensure import AlreadyExists, Field, Resource
 
 GATE_ABSENT_CODE = 40020
+GATE_URL_TAKEN_CODE = 40019
 
 
 def normalize_gate(raw):
@@ -66,8 +67,18 @@ class SipGate(Resource):
         return None
 
     def create(self, want):
-        body = self.client.call('/sip/gate/create', {'name': want['name'], 'url': want['url']}, write=True,
-                                verify=lambda: self._find_by_url(want['url']))
+        try:
+            body = self.client.call('/sip/gate/create', {'name': want['name'], 'url': want['url']}, write=True,
+                                    verify=lambda: self._find_by_url(want['url']))
+        except AvdApiError as exc:
+            if exc.code != GATE_URL_TAKEN_CODE:
+                raise
+            holder = self._find_by_url(want['url'])
+            if holder is not None and holder['name'] == self.name:
+                raise AlreadyExists(holder)  # another run created this very gateway meanwhile
+            if holder is not None:
+                exc.args = ('%s; it belongs to SIP gateway %s (gate_id %s)' % (exc, holder['name'], holder['gate_id']),)
+            raise
         return normalize_gate(body)
 
     def update(self, have, want, changed):

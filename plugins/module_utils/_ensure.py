@@ -58,6 +58,15 @@ class Resource:
         return state
 
 
+class AlreadyExists(Exception):
+    """``create()`` was answered that the entity exists: another run created it meanwhile (forks of one play, two
+    pipelines). ``state`` is the entity as read back; the engine then compares and updates it like a found one."""
+
+    def __init__(self, state):
+        super().__init__('already exists')
+        self.state = state
+
+
 class MissingForCreate(Exception):
 
     def __init__(self, label, options):
@@ -129,7 +138,21 @@ def ensure(resource, params, state, check_mode, recreate=False):
             resource.delete(have)
         after = None
     elif action == 'create':
-        after = _create(resource, want, check_mode)
+        try:
+            after = _create(resource, want, check_mode)
+        except AlreadyExists as exc:
+            # A racing run created it first: converge on it instead of failing.
+            have = exc.state
+            action, changed_names = plan(resource, want, have, state, recreate)
+            if action == 'recreate':
+                resource.delete(have)
+                after = _create(resource, want, check_mode)
+            elif action == 'update':
+                after = resource.update(have, want, changed_names)
+            else:
+                after = have
+            resource.action = action
+            changed_secrets = [name for name in changed_names if fields[name].secret]
     elif action == 'recreate':
         _require(resource, want)
         if not check_mode:
@@ -139,7 +162,7 @@ def ensure(resource, params, state, check_mode, recreate=False):
         after = resource.predict(have, want) if check_mode else resource.update(have, want, changed_names)
     else:
         after = None if state == 'absent' else have
-    changed = action is not None
+    changed = resource.action is not None
 
     before_public, after_public = public(fields, have), public(fields, after)
     diff = {'before': before_public or {}, 'after': after_public or {}}
