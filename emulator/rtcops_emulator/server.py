@@ -43,8 +43,8 @@ LINGER_READ_TIMEOUT = 5
 # How often the accept loop checks for stop(); the default 0.5 s would make every stop take that long.
 SHUTDOWN_POLL = 0.02
 SECRET_PARAMS = ("token", "secret_key", "password", "client_token")
-FAULT_STATUS = {"http_500": 500, "http_503": 503}
-FAULT_KINDS = ("http_500", "http_503", "ret", "drop_before", "drop_after", "delay")
+FAULT_STATUS = {"http_429": 429, "http_500": 500, "http_503": 503}
+FAULT_KINDS = ("http_429", "http_500", "http_503", "ret", "drop_before", "drop_after", "delay")
 
 
 class BodyTooLarge(Exception):
@@ -267,6 +267,11 @@ class Faults:
             if not isinstance(spec.get("msg", ""), str):
                 raise ValueError("msg must be a string")
             fault.update(ret=spec["ret"], msg=spec.get("msg"))
+        if kind in FAULT_STATUS and "retry_after" in spec:
+            retry_after = spec["retry_after"]
+            if not isinstance(retry_after, (int, str)) or isinstance(retry_after, bool):
+                raise ValueError("retry_after must be a number of seconds or an HTTP date")
+            fault["retry_after"] = retry_after
         if kind == "delay":
             seconds = spec.get("seconds", 1)
             if not isinstance(seconds, (int, float)) or isinstance(seconds, bool) or seconds < 0:
@@ -450,7 +455,8 @@ class Handler(BaseHTTPRequestHandler):
         """Run a vendor call, unless an injected fault says otherwise."""
         fault = self.server.core.faults.take(request.path) or {"kind": None}
         if fault["kind"] in FAULT_STATUS:
-            self._send(html_page(FAULT_STATUS[fault["kind"]]))
+            retry_after = (("Retry-After", str(fault["retry_after"])),) if "retry_after" in fault else ()
+            self._send(html_page(FAULT_STATUS[fault["kind"]]), headers=retry_after)
         elif fault["kind"] == "ret":
             self._send(vendor.api_error(route, fault["ret"], fault["msg"]))
         elif fault["kind"] == "drop_before":

@@ -19,13 +19,23 @@ def gates(client):
     return client.state()["sip_gates"]
 
 
-@pytest.mark.parametrize("kind, status", [("http_500", 500), ("http_503", 503)])
+@pytest.mark.parametrize("kind, status", [("http_429", 429), ("http_500", 500), ("http_503", 503)])
 def test_http_errors_do_not_perform_the_operation(client, kind, status):
     inject(client, path=CREATE, kind=kind)
     response = client.session.get(client.emulator.url + CREATE, params={"token": client.token, "name": "g", "url": "x:1"})
     assert response.status_code == status
     assert gates(client) == []
     assert client.api("/sip/gate/create", name="g", url="x:1")["gate_id"] == 1
+
+
+def test_retry_after_header(client):
+    inject(client, path=CREATE, kind="http_429", retry_after=2)
+    inject(client, path=CREATE, kind="http_503", retry_after="Wed, 21 Oct 2026 07:28:00 GMT")
+    url, params = client.emulator.url + CREATE, {"token": client.token, "name": "g", "url": "x:1"}
+    first, second = client.session.get(url, params=params), client.session.get(url, params=params)
+    assert (first.status_code, first.headers["Retry-After"]) == (429, "2")
+    assert (second.status_code, second.headers["Retry-After"]) == (503, "Wed, 21 Oct 2026 07:28:00 GMT")
+    assert "Retry-After" not in client.session.get(url, params=params).headers
 
 
 def test_ret_error(client):
@@ -113,6 +123,7 @@ def test_upload_faults(emulator, client):
     {"path": CREATE, "kind": "http_500", "count": 0},
     {"path": CREATE, "kind": "ret"},
     {"path": CREATE, "kind": "delay", "seconds": "soon"},
+    {"path": CREATE, "kind": "http_429", "retry_after": [1]},
     ["not", "an", "object"],
 ])
 def test_invalid_faults_are_refused(client, fault):

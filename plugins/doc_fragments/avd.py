@@ -50,7 +50,9 @@ options:
     description:
       - Seconds to wait for each HTTP answer.
       - Failed connections, timeouts, HTTP 5xx answers and the server's transient error codes are retried with
-        jittered backoff for at most 60 seconds in all. A write whose answer is lost is never repeated blindly;
+        jittered backoff for at most 60 seconds in all. An HTTP 429 (a rate limiter in front of the server) is retried
+        too, after the pause its C(Retry-After) header asks for; a pause that would end after those 60 seconds fails
+        the task at once, saying so. A write whose answer is lost is never repeated blindly;
         the module reads back first, so a retry cannot create a duplicate.
       - If not set, the value of the E(AVD_TIMEOUT) environment variable is used.
     type: int

@@ -42,6 +42,8 @@ options:
   timeout:
     description:
       - Seconds to wait for each HTTP answer.
+      - A request the server answers with HTTP 429 is sent again after the pause its C(Retry-After) header asks for,
+        within 30 seconds in all.
     type: int
     default: 30
 notes:

@@ -100,7 +100,6 @@ class AnyRTCClient(VendorClient):
 
     vendor = 'anyRTC'
     error_class = AnyRTCError
-    unhandled_statuses = frozenset((429,))  # over the rate limit: nothing was done
 
     def __init__(self, app_id, customer_id, customer_secret, api_url=DEFAULT_API_URL, validate_certs=True, ca_path=None,
                  timeout=30, secrets=(), clock=time.monotonic, sleep=time.sleep):

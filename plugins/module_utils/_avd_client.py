@@ -18,7 +18,7 @@ from urllib.parse import quote, quote_plus
 # RetryPolicy and MultipartFile live in _http (other vendors' clients use them too); AvdClient's callers and tests
 # still reach them through this module.
 from ansible_collections.rtcops.conference.plugins.module_utils._http import (
-    HttpSession, MultipartFile, RetryPolicy, TlsError, TransportError,
+    HttpSession, MultipartFile, RetryPolicy, TlsError, TransportError, retry_after,
 )
 from ansible_collections.rtcops.conference.plugins.module_utils._secrets import redact
 
@@ -26,6 +26,7 @@ API_PREFIX = '/sdkapi/v2'
 
 AUTH_FAILED_CODES = frozenset((401, 40001))  # Q-AVD-43: the example says 401, the table 40001
 TOKEN_INVALID_CODE = 40003
+TOO_MANY_REQUESTS = 429
 # Codes the documents describe as infrastructure trouble (redis, mysql, request timeout) rather than
 # as an answer about the request itself.
 TRANSIENT_CODES = frozenset((41001, 41002, 41003))
@@ -98,10 +99,11 @@ class AvdOutcomeUnknown(AvdError):
 class _Retryable(Exception):
     """Internal: an attempt failed in a way that may succeed if repeated."""
 
-    def __init__(self, error, sent):
+    def __init__(self, error, sent, retry_after=None):
         super().__init__(str(error))
         self.error = error
-        self.sent = sent  # False when the request provably never reached the server
+        self.sent = sent  # False when the request provably never reached the server, or was not handled (429)
+        self.retry_after = retry_after  # seconds the server asked to wait, if it did
 
 
 def api_payload(body):
@@ -271,7 +273,7 @@ class AvdClient:
 
     def _with_retries(self, call, attempt, write, idempotent, verify):
         """Run ``attempt()`` until it succeeds, fails for good, or the retry deadline passes."""
-        delays = self.retry.delays()
+        started = delays = None
         while True:
             try:
                 return attempt()
@@ -286,7 +288,12 @@ class AvdClient:
                         raise AvdOutcomeUnknown(
                             '%s; the server may or may not have applied AVD call %s, and it was not repeated '
                             'because repeating it could create a duplicate' % (failure.error, call), call)
+                if delays is None:  # the deadline counts from the first failure
+                    started = self.retry.clock()
+                    delays = self.retry.delays(started)
                 delay = next(delays, None)
+                if delay is not None and failure.retry_after:
+                    delay = self.retry.pause(delay, failure.retry_after, started)
                 if delay is None:
                     raise failure.error
                 self.retry.sleep(delay)
@@ -297,7 +304,7 @@ class AvdClient:
             data = response.read()
         except TransportError as exc:
             raise _Retryable(AvdTransportError(self._describe(call, exc), call), sent=True)
-        return self._decode(call, response.status, data)
+        return self._decode(call, response.status, data, response.headers)
 
     def _send(self, call, method, url, body=None, headers=None):
         """One HTTP request; failures become AvdTransportError, those worth repeating wrapped in _Retryable."""
@@ -310,8 +317,10 @@ class AvdClient:
         except TransportError as exc:
             raise _Retryable(AvdTransportError(self._describe(call, exc), call), sent=exc.sent)
 
-    def _decode(self, call, status, data):
+    def _decode(self, call, status, data, headers=None):
         text = data.decode('utf-8', 'replace')
+        if status == TOO_MANY_REQUESTS:
+            raise self._rate_limited(call, headers)
         if status >= 500:
             raise _Retryable(AvdTransportError('AVD call %s failed with HTTP status %s' % (call, status), call), sent=True)
         if status >= 400:
@@ -329,6 +338,15 @@ class AvdClient:
                 raise _Retryable(exc, sent=True)
             raise
         return body
+
+    def _rate_limited(self, call, headers):
+        """A 429: the server (or a rate limiter in front of it) did not handle the request, so any call may be sent
+        again, after the pause its ``Retry-After`` asks for when that fits in the retry deadline."""
+        wait = retry_after(headers)
+        error = AvdTransportError('AVD call %s was refused with HTTP status 429 (too many requests)%s; it was not '
+                                  'handled, and repeating it did not get through before the retry deadline'
+                                  % (call, '; the server asked to wait %d s' % wait if wait else ''), call)
+        return _Retryable(error, sent=False, retry_after=wait)
 
     def _describe(self, call, error):
         return self.redact('AVD call %s to %s: %s' % (call, self.server_url, error))
@@ -379,6 +397,8 @@ class AvdClient:
             response.close()
             if status == 404:
                 return None
+            if status == TOO_MANY_REQUESTS:
+                raise self._rate_limited(call, response.headers)
             error = AvdTransportError('AVD call %s failed with HTTP status %s' % (call, status), call)
             if status >= 500:
                 raise _Retryable(error, sent=True)

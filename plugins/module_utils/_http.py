@@ -12,6 +12,8 @@ costs about 12 ms and keeps connections alive just as well for the few origins a
 
 from __future__ import annotations
 
+import datetime
+import email.utils
 import http.client
 import os
 import random
@@ -148,6 +150,27 @@ class Response:
             self._session._drop(self._origin)
 
 
+def retry_after(headers, now=None):
+    """The seconds an answer asks the client to wait before trying again (``Retry-After``), or None.
+
+    The header holds a number of seconds or an HTTP date (RFC 9110, 10.2.3); anything else is ignored.
+    """
+    value = (headers.get('Retry-After') if headers is not None else None) or ''
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when is None:
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=datetime.timezone.utc)
+    now = now if now is not None else datetime.datetime.now(datetime.timezone.utc)
+    return max(0.0, (when - now).total_seconds())
+
+
 class RetryPolicy:
     """Jittered exponential backoff bounded by a total deadline."""
 
@@ -157,6 +180,14 @@ class RetryPolicy:
         self.max_delay = max_delay
         self.sleep = sleep
         self.clock = clock
+
+    def pause(self, delay, wanted, started):
+        """The pause before the next attempt: ``delay``, or longer when the server asked for ``wanted`` seconds;
+        None when that pause would end after the deadline counted from ``started``."""
+        pause = max(delay, wanted or 0)
+        if self.clock() + pause - started > self.deadline:
+            return None
+        return pause
 
     def delays(self, started=None):
         """Yield the pause before each retry until the deadline would be passed.

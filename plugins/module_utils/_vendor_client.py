@@ -12,7 +12,9 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from ansible_collections.rtcops.conference.plugins.module_utils._http import HttpSession, RetryPolicy, TlsError, TransportError
+from ansible_collections.rtcops.conference.plugins.module_utils._http import (
+    HttpSession, RetryPolicy, TlsError, TransportError, retry_after,
+)
 from ansible_collections.rtcops.conference.plugins.module_utils._secrets import redact
 
 # What a gateway or an overloaded server answers for a request it did not handle; 501 and 505 are verdicts on the
@@ -41,8 +43,9 @@ class VendorClient:
 
     vendor = 'vendor'
     error_class = VendorError
-    # Statuses saying the request was not handled at all (a rate limit), so that it can be sent again whatever it was.
-    unhandled_statuses = frozenset()
+    # Statuses saying the request was not handled at all (a rate limit), so that it can be sent again whatever it was,
+    # after the pause its Retry-After header asks for when that fits in the retry deadline.
+    unhandled_statuses = frozenset((429,))
 
     def __init__(self, secrets, validate_certs=True, ca_path=None, timeout=30, retry=None):
         self.secrets = [secret for secret in secrets if secret]
@@ -68,7 +71,8 @@ class VendorClient:
         response is returned for the caller to explain like any other. ``before_attempt`` runs before each attempt
         (a client-side rate limit waits there).
         """
-        delays = self.retry.delays(self.retry.clock())
+        started = self.retry.clock()
+        delays = self.retry.delays(started)
         attempts = 0
         while True:
             attempts += 1
@@ -86,6 +90,8 @@ class VendorClient:
                 if response.status not in self.unhandled_statuses and not (replayable and response.status in RETRY_STATUSES):
                     return response
                 delay = next(delays, None)
+                if delay is not None:
+                    delay = self.retry.pause(delay, retry_after(response.headers), started)
                 if delay is None:
                     return response
                 response.close()

@@ -51,6 +51,7 @@ NGINX_TITLES = {
     404: "404 Not Found",
     405: "405 Not Allowed",
     413: "413 Request Entity Too Large",
+    429: "429 Too Many Requests",
     500: "500 Internal Server Error",
     503: "503 Service Temporarily Unavailable",
 }

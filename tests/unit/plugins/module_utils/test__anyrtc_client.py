@@ -39,6 +39,7 @@ class Answer:
         self.status = status
         self.body = body
         self.url = None
+        self.headers = {}
 
     def read(self):
         return self.body

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import datetime
 import email.parser
 
 import pytest
@@ -101,3 +102,25 @@ class TestMultipartFile:
         assert parts[0].get_param('name', header='content-disposition') == 'file'
         assert parts[0].get_filename() == 'logo.png'
         assert parts[0].get_payload(decode=True) == content
+
+
+class TestRetryAfter:
+
+    def test_seconds(self):
+        assert _http.retry_after({'Retry-After': '12'}) == 12.0
+
+    def test_http_date_counts_from_now(self):
+        now = datetime.datetime(2026, 12, 1, 8, 0, 0, tzinfo=datetime.timezone.utc)
+        assert _http.retry_after({'Retry-After': 'Tue, 01 Dec 2026 08:00:30 GMT'}, now=now) == 30.0
+        assert _http.retry_after({'Retry-After': 'Tue, 01 Dec 2026 07:59:00 GMT'}, now=now) == 0.0
+
+    @pytest.mark.parametrize('value', [None, '', 'soon', '-3', '1.5e9'])
+    def test_anything_else_is_ignored(self, value):
+        assert _http.retry_after({} if value is None else {'Retry-After': value}) is None
+
+    def test_a_pause_that_would_end_after_the_deadline_is_refused(self):
+        now = [100.0]
+        policy = _http.RetryPolicy(deadline=30, clock=lambda: now[0])
+        assert policy.pause(1.0, 5.0, started=90.0) == 5.0
+        assert policy.pause(1.0, None, started=90.0) == 1.0
+        assert policy.pause(1.0, 25.0, started=90.0) is None

@@ -47,9 +47,9 @@ class Clock:
 
 class FakeResponse:
 
-    def __init__(self, status, body=b'', chunks=(), broken=False):
+    def __init__(self, status, body=b'', chunks=(), broken=False, headers=None):
         self.status = status
-        self.headers = {}
+        self.headers = headers or {}
         self.url = None
         self.closed = False
         self._body = body
@@ -181,6 +181,19 @@ class TestRetries:
         assert 2 <= attempts <= 5
         assert client.http.sent_at[-1] - started <= 30
         assert 'gave up after %d attempts' % attempts in str(info.value)
+
+    def test_429_is_retried_whatever_the_request_after_the_pause_the_server_asks_for(self):
+        limited, answer = FakeResponse(429, headers={'Retry-After': '7'}), FakeResponse(200)
+        client, clock = faked(AcmeClient([SECRET]), [limited, answer])
+        assert client.request('POST /v1/things', 'POST', URL, body=b'{}', replayable=False) is answer
+        assert limited.closed
+        assert clock.slept == [7.0]
+
+    def test_a_retry_after_beyond_the_deadline_returns_the_429_at_once(self):
+        limited = FakeResponse(429, headers={'Retry-After': '120'})
+        client, clock = faked(AcmeClient([SECRET]), [limited, FakeResponse(200)])
+        assert client.request('GET /v1/things', 'GET', URL) is limited
+        assert clock.slept == [] and len(client.http.sent_at) == 1
 
     def test_tls_failures_are_not_retried(self):
         tls_failure = _http.TlsError('TLS verification failed: self-signed certificate', sent=False)
