@@ -18,7 +18,7 @@ from urllib.parse import quote, quote_plus
 # RetryPolicy and MultipartFile live in _http (other vendors' clients use them too); AvdClient's callers and tests
 # still reach them through this module.
 from ansible_collections.rtcops.conference.plugins.module_utils._http import (
-    HttpSession, MultipartFile, RetryPolicy, TlsError, TransportError, retry_after,
+    HttpSession, MultipartFile, RetryPolicy, TlsError, TransportError, retry_after, url_secrets,
 )
 from ansible_collections.rtcops.conference.plugins.module_utils._secrets import redact
 
@@ -171,7 +171,7 @@ class AvdClient:
         self.token_calls = 0
         self.requests = 0  # HTTP requests sent, retries included: modules report it, benchmarks count by it
         self._token = token
-        self._secrets = [s for s in (secret_key, token) if s]
+        self._secrets = [s for s in (secret_key, token) if s] + url_secrets(server_url)
         self._session_options = dict(validate_certs=validate_certs, ca_path=ca_path, timeout=timeout)
         self._local = threading.local()
         self._token_lock = threading.RLock()

@@ -12,7 +12,7 @@ import traceback
 from ansible.module_utils.basic import AnsibleModule, env_fallback
 
 from ansible_collections.rtcops.conference.plugins.module_utils import _avd_client as avd
-from ansible_collections.rtcops.conference.plugins.module_utils._http import url_problem
+from ansible_collections.rtcops.conference.plugins.module_utils._http import check_connection
 from ansible_collections.rtcops.conference.plugins.module_utils._ensure import AlreadyExists, MissingForCreate, RecreateNeeded
 from ansible_collections.rtcops.conference.plugins.module_utils._token_cache import TokenCache
 
@@ -42,11 +42,7 @@ class AvdModule(AnsibleModule):
         for name in ('server_url',) + tuple(not_blank):
             if self.params.get(name) is not None and not str(self.params[name]).strip():
                 self.fail_json(msg='%s must not be empty' % name)
-        if self.params['timeout'] <= 0:
-            self.fail_json(msg='timeout must be a positive number of seconds, got %s' % self.params['timeout'])
-        problem = url_problem('server_url', self.params['server_url'])
-        if problem:
-            self.fail_json(msg=problem)
+        check_connection(self, 'server_url')
         self._client = None
         # What a module has already changed when a later step fails (a stop sent, then the wait for it timed out):
         # the failure reports it, so that the task is not "changed: false" and a retry knows what exists.

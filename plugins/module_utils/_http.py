@@ -20,13 +20,84 @@ import random
 import socket
 import ssl
 import time
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
+
+
+# One read of an answer may wait this long at most: beyond it a socket timeout is not a bound anyone wants (and far
+# beyond it the operating system refuses the value).
+MAX_TIMEOUT = 3600
+
+
+def _parts(value):
+    """``(scheme, userinfo, rest)`` of a URL. The user information ends at the last ``@`` before the query, even where
+    an unencoded ``/`` in a password would make a URL parser take the password for the host."""
+    text = str(value)
+    scheme, sep, rest = text.partition('://')
+    if not sep:
+        return None, '', text
+    head = rest.split('?', 1)[0].split('#', 1)[0]
+    at = head.rfind('@')
+    return scheme, (rest[:at] if at >= 0 else ''), rest[at + 1:]
+
+
+def shown_url(value):
+    """``value`` as a message may show it: without a ``user:password@`` and without the query string."""
+    scheme, dummy, rest = _parts(value)
+    rest = rest.split('?', 1)[0]
+    return '%s://%s' % (scheme, rest) if scheme else rest
 
 
 def url_problem(option, value):
     """The message for an option that is not an http(s) base URL, or None when it is one."""
-    if not str(value).startswith(('http://', 'https://')):
-        return '%s must start with http:// or https://, got %s' % (option, value)
+    text = str(value)
+    if not text.startswith(('http://', 'https://')):
+        return '%s must start with http:// or https://, got %s' % (option, shown_url(text))
+    if any(character.isspace() for character in text):
+        return '%s must not contain spaces, got %s' % (option, shown_url(text))
+    scheme, userinfo, rest = _parts(text)
+    try:
+        parts = urlsplit('%s://%s' % (scheme, rest))
+        parts.port  # pylint: disable=pointless-statement  # raises ValueError when out of range or not a number
+    except ValueError as exc:
+        return '%s has an invalid port (%s): %s' % (option, exc, shown_url(text))
+    if not parts.hostname:
+        return '%s has no host name: %s' % (option, shown_url(text))
+    if userinfo and urlsplit(text).hostname != parts.hostname:
+        return '%s: the user and password before @ must be percent-encoded (they hold / ? or #): %s' % (option, shown_url(text))
+    return None
+
+
+def url_secrets(value):
+    """The password in a URL's ``user:password@`` (as written and decoded), which messages and results must not show."""
+    password = _parts(value)[1].partition(':')[2]
+    return [secret for secret in {password, unquote(password)} if secret]
+
+
+def check_connection(module, url_option):
+    """Fail ``module`` naming the first connection option that cannot work, before any request; whatever happens, a
+    password in the URL is masked in the module's results like any ``no_log`` value."""
+    module.no_log_values.update(url_secrets(module.params[url_option]))
+    problem = connection_problem(module.params, url_option)
+    if problem:
+        module.fail_json(msg=problem)
+
+
+def connection_problem(params, url_option):
+    """The message for the first connection option that cannot work (URL, timeout, ca_path), or None."""
+    problem = url_problem(url_option, params[url_option])
+    if problem:
+        return problem
+    timeout = params.get('timeout')
+    if timeout is not None and not 0 < timeout <= MAX_TIMEOUT:
+        return 'timeout must be between 1 and %d seconds, got %s' % (MAX_TIMEOUT, timeout)
+    ca_path = params.get('ca_path')
+    if ca_path:
+        if not os.path.isfile(ca_path):
+            return 'ca_path %s is not a file' % ca_path
+        try:
+            ssl.create_default_context(cafile=ca_path)
+        except (ssl.SSLError, OSError, ValueError) as exc:
+            return 'ca_path %s holds no usable PEM certificate: %s' % (ca_path, exc)
     return None
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from ansible.module_utils.basic import AnsibleModule, env_fallback
 
-from ansible_collections.rtcops.conference.plugins.module_utils._http import url_problem
+from ansible_collections.rtcops.conference.plugins.module_utils._http import check_connection
 from ansible_collections.rtcops.conference.plugins.module_utils._topvdn_client import DEFAULT_API_URL, TopvdnClient, TopvdnError
 
 # Keep in sync with plugins/doc_fragments/topvdn.py.
@@ -29,11 +29,7 @@ class TopvdnModule(AnsibleModule):
         spec.update(argument_spec)
         super().__init__(argument_spec=spec, **kwargs)
         p = self.params
-        problem = url_problem('api_url', p['api_url'])
-        if problem:
-            self.fail_json(msg=problem)
-        if p['timeout'] <= 0:
-            self.fail_json(msg='timeout must be a positive number of seconds, got %s' % p['timeout'])
+        check_connection(self, 'api_url')
         if p['client_id'] < 0:
             self.fail_json(msg='client_id must not be negative, got %s' % p['client_id'])
         if not p['client_token'].strip():

@@ -306,7 +306,7 @@ from ansible_collections.rtcops.conference.plugins.module_utils._anyrtc_client i
     CONNECTION_SPEC, AnyRTCClient, AnyRTCError, secrets_of,
 )
 from ansible_collections.rtcops.conference.plugins.module_utils._download import Downloads
-from ansible_collections.rtcops.conference.plugins.module_utils._http import url_problem
+from ansible_collections.rtcops.conference.plugins.module_utils._http import check_connection
 
 CHUNK = 1024 * 1024
 CNAME = re.compile(r'^[A-Za-z0-9 !#$%&()+\-:;<=.>?@\[\]^_{}|~,]+$')
@@ -711,6 +711,7 @@ def main():
     module = AnsibleModule(argument_spec=spec, supports_check_mode=True,
                            mutually_exclusive=[('recording', 'resource_id'), ('recording', 'sid')])
     p = module.params
+    check_connection(module, 'api_url')
     if p['recording'] is not None:
         p['resource_id'], p['sid'] = addressed_by(module, p['recording'])
     # A dict option cannot be no_log per key: register the storage and service keys so that Ansible masks them
@@ -723,9 +724,6 @@ def main():
         validate(p)
     except Invalid as exc:
         module.fail_json(msg=str(exc))
-    problem = url_problem('api_url', p['api_url'])
-    if problem:
-        module.fail_json(msg=problem)
     client = AnyRTCClient(p['app_id'], p['customer_id'], p['customer_secret'], p['api_url'], p['validate_certs'],
                           p['ca_path'], p['timeout'], secrets=secrets + [p['token']])
     # Filled as the run goes, so that a failure after a start or a stop still reports the recording and the change.

@@ -149,7 +149,7 @@ import os
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.rtcops.conference.plugins.module_utils._download import Downloads
-from ansible_collections.rtcops.conference.plugins.module_utils._http import url_problem
+from ansible_collections.rtcops.conference.plugins.module_utils._http import check_connection
 from ansible_collections.rtcops.conference.plugins.module_utils._netless_client import (
     CONNECTION_SPEC, DOWNLOAD_CALL, NetlessClient, NetlessError,
 )
@@ -190,6 +190,7 @@ def main():
     )
     module = AnsibleModule(argument_spec=spec, supports_check_mode=True)
     p = module.params
+    check_connection(module, 'api_url')
     for name in ('width', 'height'):
         if p[name] <= 0:
             module.fail_json(msg='%s must be a positive number of pixels, got %s' % (name, p[name]))
@@ -197,9 +198,6 @@ def main():
         module.fail_json(msg='path must start with /, got %s' % p['path'])
     if not p['room_uuid'].strip():
         module.fail_json(msg='room_uuid must not be empty')
-    problem = url_problem('api_url', p['api_url'])
-    if problem:
-        module.fail_json(msg=problem)
     client = NetlessClient(p['token'], p['region'], p['api_url'], p['validate_certs'], p['ca_path'], p['timeout'])
     try:
         run(module, client)

@@ -136,7 +136,7 @@ from urllib.parse import unquote, urlsplit
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.rtcops.conference.plugins.module_utils._download import Downloads
-from ansible_collections.rtcops.conference.plugins.module_utils._http import url_problem
+from ansible_collections.rtcops.conference.plugins.module_utils._http import check_connection
 from ansible_collections.rtcops.conference.plugins.module_utils._wilddog_client import (
     CONNECTION_SPEC, IMAGE_CALL, RATE_LIMITED, SERVER_ERRORS, WilddogClient, WilddogError,
 )
@@ -195,15 +195,13 @@ def main():
     )
     module = AnsibleModule(argument_spec=spec, supports_check_mode=True)
     p = module.params
+    check_connection(module, 'api_url')
     for name in ('wait_timeout', 'poll_interval', 'rate_limit_window', 'timeout'):
         if p[name] <= 0:
             module.fail_json(msg='%s must be a positive number of seconds, got %s' % (name, p[name]))
     for name in ('room_id', 'app_id', 'token'):
         if not p[name].strip():
             module.fail_json(msg='%s must not be empty' % name)
-    problem = url_problem('api_url', p['api_url'])
-    if problem:
-        module.fail_json(msg=problem)
     client = WilddogClient(p['app_id'], p['token'], p['api_url'], p['validate_certs'], p['ca_path'], p['timeout'])
     try:
         run(module, client)

@@ -55,6 +55,51 @@ def test_not_an_http_url():
         _http.HttpSession().request('GET', 'ftp://example.com/file')
 
 
+class TestConnectionOptions:
+
+    @pytest.mark.parametrize('url, message', [
+        ('avd.example.com:9610', 'must start with http:// or https://'),
+        ('https://avd.example.com:70000', 'invalid port'),
+        ('https://avd.example.com:port', 'invalid port'),
+        ('https://avd example.com', 'must not contain spaces'),
+        ('https://', 'no host name'),
+    ])
+    def test_urls_that_cannot_work(self, url, message):
+        assert message in _http.url_problem('server_url', url)
+
+    def test_a_password_in_the_url_is_never_shown(self):
+        problem = _http.url_problem('server_url', 'https://ops:s3cr%2Bt@avd.example.com:99999/x?token=abc')
+        assert 's3cr' not in problem and 'token=abc' not in problem and 'avd.example.com:99999/x' in problem
+
+    def test_a_password_with_an_unencoded_slash_is_still_found_and_hidden(self):
+        url = 'https://operator:PW0-72+OX/b64f@avd.example.com:70000'
+        assert _http.url_secrets(url) == ['PW0-72+OX/b64f']
+        problem = _http.url_problem('server_url', url)
+        assert 'PW0' not in problem and 'invalid port' in problem
+        problem = _http.url_problem('server_url', 'https://operator:PW0-72+OX/b64f@avd.example.com:9610')
+        assert 'PW0' not in problem and 'percent-encoded' in problem
+
+    def test_url_secrets_as_written_and_decoded(self):
+        assert sorted(_http.url_secrets('https://u:p%2Fw@h:1/x')) == ['p%2Fw', 'p/w']
+        assert _http.url_secrets('https://h:1/x?a=b@c') == []
+
+    def test_good_urls(self):
+        assert _http.url_problem('server_url', 'https://avd.example.com:9610') is None
+        assert _http.url_problem('server_url', 'http://[::1]:8080/base') is None
+
+    @pytest.mark.parametrize('timeout', [0, -1, 3601, 10 ** 20])
+    def test_timeouts_out_of_range(self, timeout):
+        assert 'timeout must be between 1 and 3600' in _http.connection_problem(
+            {'server_url': 'https://h', 'timeout': timeout}, 'server_url')
+
+    def test_ca_path(self, tmp_path):
+        params = {'server_url': 'https://h', 'timeout': 30, 'ca_path': str(tmp_path / 'missing.pem')}
+        assert 'is not a file' in _http.connection_problem(params, 'server_url')
+        (tmp_path / 'junk.pem').write_text('not a certificate')
+        params['ca_path'] = str(tmp_path / 'junk.pem')
+        assert 'holds no usable PEM certificate' in _http.connection_problem(params, 'server_url')
+
+
 class TestRetryPolicy:
 
     def test_delays_grow_and_stay_within_the_deadline(self):
