@@ -233,12 +233,14 @@ class AccountDirectory:
         return {'reads': reads, 'scanned_through': next_id - 1, 'highest_found': last_present, 'stopped': stopped,
                 'gap': gap, 'limit': self.limit}
 
-    def find_created(self, number):
-        """After a create whose answer was lost: the account with ``number`` among the ids above every known one.
+    def find_created(self, number, floor=None):
+        """After a create whose answer was lost: the account with ``number`` among the ids above ``floor``.
 
-        New accounts get ids above every existing one, so the ids past the highest known are read again.
+        A new account gets an id above every account that existed when its create was sent, so ``floor`` is the highest
+        id known before the create (by default, now); the ids past it are read again. With creates running in other
+        threads of this run, a later "highest" may already be past the id this create got: pass the floor taken before.
         """
-        highest = self.known_highest()
+        highest = self.known_highest() if floor is None else floor
         self._scan(highest + 1, highest, fresh=True)
         for account_id, account in self._known().items():
             if account_id > highest and account is not None and account['number'] == number:
@@ -321,9 +323,11 @@ class SipAccount(Resource):
         return account
 
     def create(self, want):
+        floor = self.directory.known_highest()  # this account's id will be above it
+
         def verify():
             # A lost answer: the account exists if a new id holds its number; otherwise nothing was created.
-            found = self.directory.find_created(want['number'])
+            found = self.directory.find_created(want['number'], floor)
             return None if found is None else {'account_id': found['account_id']}
 
         try:
@@ -334,7 +338,7 @@ class SipAccount(Resource):
             if exc.code != NUMBER_TAKEN_CODE:
                 raise
             # Another run may have just created it: that one has an id above every id known here.
-            found = self.directory.find_created(want['number']) if self.directory.gap else None
+            found = self.directory.find_created(want['number'], floor) if self.directory.gap else None
             if found is None:
                 raise NumberTaken(self.directory.taken_message(want['number']), exc.call, exc.vendor_msg)
             self.verified = True

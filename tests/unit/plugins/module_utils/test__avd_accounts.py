@@ -147,3 +147,15 @@ def test_garbage_in_the_cache_is_ignored(tmp_path):
     assert dir_.lookup('8001')['account_id'] == 1
     dir_.save(replace=True)
     assert list(ledger.entries('sip_accounts')) == ['8001']
+
+
+def test_find_created_from_a_floor_taken_before_other_creates_were_remembered(tmp_path):
+    # Two creates of one run: the second one's id (4) is remembered before the first (3) is looked for.
+    server = Server({1: '8001', 2: '8002'})
+    dir_ = directory(tmp_path, server)
+    dir_.discover()
+    floor = dir_.known_highest()
+    server.accounts.update({3: '8003', 4: '8004'})
+    dir_.remember({'account_id': 4, 'number': '8004', 'sip_gate_id': 1})
+    assert dir_.find_created('8003') is None  # "above every known id" is past it now
+    assert dir_.find_created('8003', floor)['account_id'] == 3
