@@ -70,7 +70,7 @@ def url_problem(option, value):
 def url_secrets(value):
     """The password in a URL's ``user:password@`` (as written and decoded), which messages and results must not show."""
     password = _parts(value)[1].partition(':')[2]
-    return [secret for secret in {password, unquote(password)} if secret]
+    return sorted(secret for secret in set((password, unquote(password))) if secret)
 
 
 def check_connection(module, url_option):
