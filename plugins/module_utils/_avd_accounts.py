@@ -111,7 +111,7 @@ class AccountDirectory:
         # Q-AVD-50: a read needs some gateway id, but the documented example reads an account with another
         # gateway's id and gets it; any id the server knows will do.
         self.gate_hint = gate_hint
-        self.cached = ledger.entries(LEDGER_KIND)
+        self._load_cache(ledger.entries(LEDGER_KIND))
         self.read_ids = {}  # account_id -> account, or None when the server has no such id
         self.discovery = None  # what the discovery did, once it ran: see discover()
         self._discover_lock = threading.Lock()
@@ -123,8 +123,7 @@ class AccountDirectory:
         """The account with this id, or None; read once per run unless ``fresh``."""
         if not fresh and account_id in self.read_ids:
             return self.read_ids[account_id]
-        record = self._record_of_id(account_id)
-        gate_id = (record or {}).get('sip_gate_id') or self.gate_hint
+        gate_id = self._cached_by_id.get(account_id, {}).get('sip_gate_id') or self.gate_hint
         try:
             body = self.client.call('/sip/account/read', {'account_id': account_id, 'sip_gate_id': gate_id})
         except AvdApiError as exc:
@@ -141,18 +140,18 @@ class AccountDirectory:
         with self._lock:
             return dict(self.read_ids)
 
+    def _load_cache(self, entries):
+        """Keep the cache of number -> record, and its records by id: a run reads every cached id once."""
+        self.cached = entries
+        self._cached_by_id = dict((record['account_id'], record) for record in entries.values()
+                                  if isinstance(record, dict) and isinstance(record.get('account_id'), int))
+
     def read_many(self, account_ids):
         """Read every id not read yet in this run, concurrently; the first failure is raised."""
         pending = sorted(set(i for i in account_ids if i not in self.read_ids))
         for outcome in run_each(self.read, pending, self.workers):
             if outcome.error is not None:
                 raise outcome.error
-
-    def _record_of_id(self, account_id):
-        for record in self.cached.values():
-            if isinstance(record, dict) and record.get('account_id') == account_id:
-                return record
-        return None
 
     def cached_id(self, number):
         record = self.cached.get(number)
@@ -195,9 +194,7 @@ class AccountDirectory:
 
     def known_highest(self):
         ids = [i for i, account in self._known().items() if account is not None]
-        ids.extend(record['account_id'] for record in self.cached.values()
-                   if isinstance(record, dict) and isinstance(record.get('account_id'), int))
-        return max(ids or [0])
+        return max(ids + list(self._cached_by_id) or [0])
 
     def discover(self):
         """Read ids from 1 up until ``gap`` ids in a row past the highest known id are absent; ``{number: account}``."""
@@ -273,7 +270,7 @@ class AccountDirectory:
                     forgets.append(number)
         written = self.ledger.change(LEDGER_KIND, puts=puts, forgets=forgets, replace=replace)
         if written:
-            self.cached = self.ledger.entries(LEDGER_KIND)
+            self._load_cache(self.ledger.entries(LEDGER_KIND))
         return written
 
     def taken_message(self, number):
@@ -303,7 +300,6 @@ class SipAccount(Resource):
         self.account_id = account_id
         self.label = 'SIP account %s' % number
         self.verified = False
-        self.found_by = None
         self.fields = {
             'number': Field(),
             'name': Field(),

@@ -41,6 +41,9 @@ KINDS = ('sip_gates', 'sip_accounts', 'rooms', 'file_permits', 'uploads')
 PURGEABLE = ('sip_gates', 'sip_accounts', 'rooms')
 IDENTITY = {'sip_gates': 'name', 'sip_accounts': 'number', 'rooms': 'room_id', 'file_permits': 'licence_cert',
             'uploads': 'src'}
+# Options that, when given, must hold more than spaces (the argument spec only checks their type).
+NOT_BLANK = (('sip_gates', ('name', 'url')), ('sip_accounts', ('number', 'name', 'password', 'sip_gate')),
+             ('rooms', ('room_id', 'user_id')))
 # Plan groups; 'recreate' deletes and creates an object whose fixed setting (an account's gateway) differs.
 GROUPS = ('create', 'update', 'recreate', 'delete', 'unknown', 'failed')
 HIDDEN = '(secret)'
@@ -67,7 +70,7 @@ class Item:
         self.error = None
         self.before = None
         self.after = None
-        self.extra = {}  # per kind: account_id and found_by, permit status, upload checksums
+        self.extra = {}  # per kind: account_id, permit status and what to send, upload checksum, size and download_url
 
     @property
     def where(self):
@@ -114,19 +117,13 @@ class Environment:
         for index, obj in enumerate(self.declared['file_permits'] or []):
             if not normalize_cert(obj['licence_cert']):
                 found.append('file_permits[%d].licence_cert must not be empty' % index)
-        for index, obj in enumerate(self.declared['sip_accounts'] or []):
-            for name in ('number', 'name', 'password', 'sip_gate'):
-                if obj.get(name) is not None and not str(obj[name]).strip():
-                    found.append('sip_accounts[%d].%s must not be empty' % (index, name))
-        for kind, field in (('sip_gates', 'name'), ('sip_gates', 'url'), ('rooms', 'room_id'), ('rooms', 'user_id')):
+        for kind, names in NOT_BLANK:
             for index, obj in enumerate(self.declared[kind] or []):
-                if obj.get(field) is not None and not str(obj[field]).strip():
-                    found.append('%s[%d].%s must not be empty' % (kind, index, field))
+                for name in names:
+                    if obj.get(name) is not None and not str(obj[name]).strip():
+                        found.append('%s[%d].%s must not be empty' % (kind, index, name))
         if self.params['max_deletions'] < 0:
             found.append('max_deletions must be 0 or more, got %s' % self.params['max_deletions'])
-        for kind in (self.params.get('protect') or {}):
-            if kind not in PURGEABLE:
-                found.append('protect.%s is not a kind that can be deleted here; use %s' % (kind, ', '.join(PURGEABLE)))
         return found
 
     @staticmethod

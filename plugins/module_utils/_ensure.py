@@ -130,39 +130,16 @@ def ensure(resource, params, state, check_mode, recreate=False):
     have = resource.find()
     resource.action = None
     action, changed_names = plan(resource, want, have, state, recreate)
+    try:
+        after = _apply(resource, action, have, want, changed_names, check_mode)
+    except AlreadyExists as exc:
+        # A racing run created it first (only a real run creates): converge on it instead of failing.
+        have = exc.state
+        action, changed_names = plan(resource, want, have, state, recreate)
+        after = _apply(resource, action, have, want, changed_names, check_mode)
     resource.action = action
+    changed = action is not None
     changed_secrets = [name for name in changed_names if fields[name].secret]
-
-    if action == 'delete':
-        if not check_mode:
-            resource.delete(have)
-        after = None
-    elif action == 'create':
-        try:
-            after = _create(resource, want, check_mode)
-        except AlreadyExists as exc:
-            # A racing run created it first: converge on it instead of failing.
-            have = exc.state
-            action, changed_names = plan(resource, want, have, state, recreate)
-            if action == 'recreate':
-                resource.delete(have)
-                after = _create(resource, want, check_mode)
-            elif action == 'update':
-                after = resource.update(have, want, changed_names)
-            else:
-                after = have
-            resource.action = action
-            changed_secrets = [name for name in changed_names if fields[name].secret]
-    elif action == 'recreate':
-        _require(resource, want)
-        if not check_mode:
-            resource.delete(have)
-        after = _create(resource, want, check_mode)
-    elif action == 'update':
-        after = resource.predict(have, want) if check_mode else resource.update(have, want, changed_names)
-    else:
-        after = None if state == 'absent' else have
-    changed = resource.action is not None
 
     before_public, after_public = public(fields, have), public(fields, after)
     diff = {'before': before_public or {}, 'after': after_public or {}}
@@ -182,3 +159,21 @@ def _require(resource, want):
 def _create(resource, want, check_mode):
     _require(resource, want)
     return resource.predict(None, want) if check_mode else resource.create(want)
+
+
+def _apply(resource, action, have, want, changed_names, check_mode):
+    """Do ``action`` (in check mode, predict it); return the state after it, None when the entity is absent."""
+    if action == 'delete':
+        if not check_mode:
+            resource.delete(have)
+        return None
+    if action == 'recreate':
+        _require(resource, want)
+        if not check_mode:
+            resource.delete(have)
+        return _create(resource, want, check_mode)
+    if action == 'create':
+        return _create(resource, want, check_mode)
+    if action == 'update':
+        return resource.predict(have, want) if check_mode else resource.update(have, want, changed_names)
+    return have

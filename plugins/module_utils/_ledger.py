@@ -42,8 +42,7 @@ class Ledger:
 
     def entries(self, kind):
         """Every record of ``kind``, as ``{key: value}``; empty when the file is missing or unreadable."""
-        entries = self._load().get(kind)
-        return entries if isinstance(entries, dict) else {}
+        return self._entries_of(self._load(), kind)
 
     def change(self, kind, puts=None, forgets=(), replace=False):
         """Record ``puts``, drop ``forgets`` (or, with ``replace``, every other key) in one write.
@@ -56,7 +55,7 @@ class Ledger:
             return False
         with _Lock(self.path + '.lock'):
             data = self._load()
-            before = self.entries_of(data, kind)
+            before = self._entries_of(data, kind)
             entries = {} if replace else dict(before)
             for key in forgets:
                 entries.pop(key, None)
@@ -77,7 +76,7 @@ class Ledger:
         return True
 
     @staticmethod
-    def entries_of(data, kind):
+    def _entries_of(data, kind):
         entries = data.get(kind)
         return dict(entries) if isinstance(entries, dict) else {}
 
