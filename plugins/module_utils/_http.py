@@ -22,6 +22,8 @@ import ssl
 import time
 from urllib.parse import unquote, urlsplit
 
+from ansible_collections.rtcops.conference.plugins.module_utils._secrets import tidy_credentials
+
 
 # One read of an answer may wait this long at most: beyond it a socket timeout is not a bound anyone wants (and far
 # beyond it the operating system refuses the value).
@@ -75,8 +77,10 @@ def url_secrets(value):
 
 def check_connection(module, url_option):
     """Fail ``module`` naming the first connection option that cannot work, before any request; whatever happens, a
-    password in the URL is masked in the module's results like any ``no_log`` value."""
+    password in the URL is masked in the module's results like any ``no_log`` value. Credentials lose their
+    surrounding whitespace (see ``tidy_credentials``)."""
     module.no_log_values.update(url_secrets(module.params[url_option]))
+    tidy_credentials(module)
     problem = connection_problem(module.params, url_option)
     if problem:
         module.fail_json(msg=problem)
@@ -283,12 +287,12 @@ class MultipartFile:
     http.client sends an object with ``read`` block by block, so memory use does not grow with the file.
     """
 
-    def __init__(self, path, field, filename):
+    def __init__(self, path, field, filename, file_type='application/octet-stream'):
         boundary = '----rtcops%016x' % random.getrandbits(64)
         self.content_type = 'multipart/form-data; boundary=%s' % boundary
         safe_name = filename.replace('"', '%22').replace('\r', '').replace('\n', '')
         head = ('--%s\r\nContent-Disposition: form-data; name="%s"; filename="%s"\r\n'
-                'Content-Type: application/octet-stream\r\n\r\n' % (boundary, field, safe_name)).encode('utf-8')
+                'Content-Type: %s\r\n\r\n' % (boundary, field, safe_name, file_type)).encode('utf-8')
         tail = ('\r\n--%s--\r\n' % boundary).encode('ascii')
         self._parts = [head, None, tail]
         self._file = open(path, 'rb')

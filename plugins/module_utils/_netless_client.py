@@ -40,6 +40,9 @@ class NetlessClient(VendorClient):
 
     def __init__(self, token, region='cn-hz', api_url=DEFAULT_API_URL, validate_certs=True, ca_path=None, timeout=30,
                  retry=None):
+        # A header value with a line break makes http.client raise an exception that quotes it; a trailing newline
+        # (a vault's block scalar) is never part of a token, and the module refuses one with whitespace inside.
+        token = token.strip()
         super().__init__([token], validate_certs, ca_path, timeout, retry)
         self.token = token
         self.region = region

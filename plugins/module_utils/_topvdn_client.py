@@ -40,6 +40,7 @@ class TopvdnClient(VendorClient):
     error_class = TopvdnError
 
     def __init__(self, client_token, api_url=DEFAULT_API_URL, validate_certs=True, ca_path=None, timeout=30, retry=None):
+        client_token = client_token.strip()  # a trailing newline (a vault's block scalar) is never part of a token
         super().__init__([client_token], validate_certs, ca_path, timeout, retry)
         self.client_token = client_token
         self.api_url = api_url.rstrip('/')
@@ -84,10 +85,11 @@ class TopvdnClient(VendorClient):
             return response
         raise TopvdnError('Topvdn call %s was redirected more than %d times' % (call, MAX_REDIRECTS), call)
 
-    def upload_cover(self, client_id, path, filename):
-        """POST an image as the device's cover; returns the request_id the server answers with."""
+    def upload_cover(self, client_id, path, filename, file_type='image/jpeg'):
+        """POST an image (of MIME type ``file_type``) as the device's cover; returns the request_id of the answer."""
         call = UPLOAD_CALL
-        body = MultipartFile(path, 'file', filename)
+        # Q-TV-07: the documented example leaves the part's type empty; a real image type is what a server can check.
+        body = MultipartFile(path, 'file', filename, file_type)
         try:
             # Sent again only when it never left: once http.client has read some of the file, the body cannot
             # start over.

@@ -41,3 +41,6 @@ class TopvdnModule(AnsibleModule):
             return main()
         except TopvdnError as exc:
             self.fail_json(msg=str(exc), call=exc.call, status=exc.status)
+        except Exception as exc:  # pylint: disable=broad-except
+            # Whatever the cause, the task gets a message instead of a traceback that may quote the token.
+            self.fail_json(msg=self.client.redact('Topvdn task failed unexpectedly: %s: %s' % (type(exc).__name__, exc)))

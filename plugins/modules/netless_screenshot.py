@@ -56,6 +56,8 @@ options:
       - Directory on the controller that receives the screenshots. Created if missing.
       - Each file is named after the last part of its storage key (for example C(cover.png)); when two keys end
         the same, the whole key is used, with C(/) replaced by C(_).
+      - The service names the screenshot of a request without O(path) C(<room_uuid>undefined.png); that file is
+        saved as C(<room_uuid>.png).
     type: path
     required: true
 extends_documentation_fragment:
@@ -102,7 +104,9 @@ files:
   elements: dict
   contains:
     name:
-      description: File name in RV(dest).
+      description:
+        - File name in RV(dest), the last part of the storage key.
+        - C(<room_uuid>.png) for a key the service ended with C(<room_uuid>undefined.png) (a request without O(path)).
       type: str
       sample: cover.png
     path:
@@ -145,6 +149,7 @@ dest:
 '''
 
 import os
+import re
 
 from ansible.module_utils.basic import AnsibleModule
 
@@ -157,8 +162,19 @@ from ansible_collections.rtcops.conference.plugins.module_utils._netless_client 
 CHUNK = 1024 * 1024
 
 
+# Q-NL-08: the service appends the scene's name to the room's UUID, and the word "undefined" when the request named no
+# scene (the documented example key ends "a7e...ca69undefined.png"); that word names nothing.
+UNNAMED_SCENE = re.compile(r'^([0-9A-Fa-f-]{16,})undefined(\.[A-Za-z0-9]+)$')
+
+
+def file_name(shot):
+    name = os.path.basename(shot.get('key') or shot['url'].split('?')[0]) or 'screenshot.png'
+    unnamed = UNNAMED_SCENE.match(name)
+    return unnamed.group(1) + unnamed.group(2) if unnamed else name
+
+
 def file_names(shots):
-    names = [os.path.basename(shot.get('key') or shot['url'].split('?')[0]) or 'screenshot.png' for shot in shots]
+    names = [file_name(shot) for shot in shots]
     if len(set(names)) < len(names):
         names = [(shot.get('key') or shot['url'].split('?')[0]).strip('/').replace('/', '_') for shot in shots]
     return names
@@ -203,6 +219,9 @@ def main():
         run(module, client)
     except NetlessError as exc:
         module.fail_json(msg=str(exc), call=exc.call, status=exc.status)
+    except Exception as exc:  # pylint: disable=broad-except
+        # Whatever the cause, the task gets a message instead of a traceback that may quote the token.
+        module.fail_json(msg=client.redact('Netless screenshot failed unexpectedly: %s: %s' % (type(exc).__name__, exc)))
 
 
 if __name__ == '__main__':

@@ -24,7 +24,10 @@ author:
 options:
   src:
     description:
-      - Image file to upload, on the host the task runs on. The documents do not state the accepted formats.
+      - Image file to upload, on the host the task runs on.
+      - A JPEG or PNG image, recognised by its content, not by its name. The documents do not state the accepted
+        formats; their example uploads a JPEG file and the covers the API returns are JPEG or PNG images. Any other
+        file (an empty one, a text, a GIF) is refused before anything is sent, also in check mode.
     type: path
     required: true
 extends_documentation_fragment:
@@ -57,17 +60,72 @@ request_id:
 '''
 
 import os
+import stat
 
 from ansible_collections.rtcops.conference.plugins.module_utils._topvdn_module import TopvdnModule
+
+# The image types the upload sends, by the MIME type the file part declares.
+UPLOADABLE = {'JPEG': 'image/jpeg', 'PNG': 'image/png'}
+
+# Leading bytes of the types a cover image could be mistaken for; only the names of the refused ones reach a message.
+SIGNATURES = (
+    (b'\xff\xd8\xff', 'JPEG'),
+    (b'\x89PNG\r\n\x1a\n', 'PNG'),
+    (b'GIF87a', 'GIF'),
+    (b'GIF89a', 'GIF'),
+    (b'II*\x00', 'TIFF'),
+    (b'MM\x00*', 'TIFF'),
+    (b'%PDF-', 'PDF'),
+    (b'PK\x03\x04', 'ZIP'),
+    (b'\x1f\x8b', 'gzip'),
+    (b'BM', 'BMP'),
+)
+
+
+def file_type(head):
+    """The name of the type of a file that starts with ``head`` (its first bytes), as a message may show it."""
+    if not head:
+        return 'empty'
+    if head[:4] == b'RIFF' and head[8:12] == b'WEBP':
+        return 'WebP'
+    if head[4:8] == b'ftyp':
+        return 'HEIF/AVIF or MP4'
+    for magic, name in SIGNATURES:
+        if head.startswith(magic):
+            return name
+    return 'binary, of no known image type' if b'\x00' in head else 'text'
+
+
+def image_problem(src):
+    """``(mime type, None)`` for an uploadable image at ``src``, else ``(None, message naming src)``."""
+    try:
+        st = os.stat(src)
+    except OSError as exc:
+        return None, 'src %s %s' % (src, 'does not exist' if not os.path.lexists(src) else 'cannot be read: %s' % exc.strerror)
+    if stat.S_ISDIR(st.st_mode):
+        return None, 'src %s is a directory; it must be an image file' % src
+    if not stat.S_ISREG(st.st_mode):
+        return None, 'src %s is not a regular file (a device, socket or pipe); it must be an image file' % src
+    try:
+        with open(src, 'rb') as handle:
+            head = handle.read(16)
+    except OSError as exc:
+        return None, 'src %s cannot be read: %s' % (src, exc.strerror)
+    kind = file_type(head)
+    if kind not in UPLOADABLE:
+        return None, ('src %s must be a JPEG or PNG image (what the cover upload is known to take), but it is %s'
+                      % (src, 'empty' if kind == 'empty' else 'a %s file' % kind))
+    return UPLOADABLE[kind], None
 
 
 def run(module):
     src = module.params['src']
-    if not os.path.isfile(src):
-        module.fail_json(msg='src must be an existing file, %s is not one' % src)
+    mime_type, problem = image_problem(src)
+    if problem:
+        module.fail_json(msg=problem)
     if module.check_mode:
         module.exit_json(changed=True, request_id=None)
-    request_id = module.client.upload_cover(module.params['client_id'], src, os.path.basename(src))
+    request_id = module.client.upload_cover(module.params['client_id'], src, os.path.basename(src), mime_type)
     module.exit_json(changed=True, request_id=request_id)
 
 

@@ -22,3 +22,15 @@ def test_clashing_names_fall_back_to_the_whole_key():
 
 def test_a_missing_key_uses_the_url_path():
     assert file_names([{'url': 'https://bucket.example/x/y/shot.png?sig=1'}]) == ['shot.png']
+
+
+def test_the_default_scene_is_not_named_undefined():
+    # The documented example answer of POST /v5/rooms/{uuid}/screenshots without a path (Q-NL-08).
+    example = {'url': 'https://white-cover.oss-cn-hangzhou.aliyuncs.com/room_cover/2811/a7e04c1d2b3a4f5e6d7c8b9a0f1e2d3cundefined.png',
+               'key': 'room_cover/2811/a7e04c1d2b3a4f5e6d7c8b9a0f1e2d3cundefined.png'}
+    assert file_names([example]) == ['a7e04c1d2b3a4f5e6d7c8b9a0f1e2d3c.png']
+
+
+def test_a_scene_named_undefined_keeps_its_name():
+    assert file_names([shot('room_cover/2811/u/lesson/undefined.png')]) == ['undefined.png']
+    assert file_names([shot('room_cover/2811/u/lesson/notundefined.png')]) == ['notundefined.png']
