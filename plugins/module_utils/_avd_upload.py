@@ -11,6 +11,7 @@ import hashlib
 import os
 import posixpath
 
+from ansible_collections.rtcops.conference.plugins.module_utils._http import TransportError
 
 ALLOWED_EXTENSIONS = ('png', 'jpg', 'mp3', 'mp4', 'avi')
 MAX_BOX_SIZE = 50 * 1024 * 1024  # the documents' "<=50M"; larger files must use storage_only_cluster
@@ -82,6 +83,38 @@ def server_checksum(client, dest, limit=None):
     return sha256_chunks(chunks, limit)
 
 
+def server_size(client, dest):
+    """Size of the server's file as a HEAD request on its ``/attachment`` URL tells it, or None when it does not.
+
+    Only a 200 answer with a Content-Length counts. The documents do not mention HEAD, so anything else (a server
+    without HEAD, an error page, a redirect, a failed connection) leaves the comparison to the download, which
+    reports real errors itself.
+    """
+    try:
+        response = client.http.request('HEAD', client.attachment_url(dest))
+        try:
+            response.read()  # empty for a HEAD; reading it keeps the connection usable for the download
+        finally:
+            response.close()
+    except TransportError:
+        return None
+    length = response.headers.get('Content-Length') if response.status == 200 else None
+    return int(length) if length is not None and length.strip().isdigit() else None
+
+
+def same_on_server(client, dest, checksum, size):
+    """Whether the server holds this very file, and the SHA-256 of the server's file when it was read.
+
+    The size comes first: a file of another size is a different file, and is not downloaded to prove it.
+    Returns ``(same, server_sha256)``; ``server_sha256`` is None when the server has no such file or it was not
+    downloaded.
+    """
+    if server_size(client, dest) not in (None, size):
+        return False, None
+    server_sha256 = server_checksum(client, dest, limit=size)
+    return server_sha256 == checksum, server_sha256
+
+
 def server_path(params):
     """Where the server stores ``params['src']``: the directory ``path`` and the file's own name."""
     return posixpath.join(posixpath.normpath(params['path']), os.path.basename(params['src']))
@@ -91,7 +124,7 @@ def upload_verifier(client, dest, checksum, size, download_url):
     """The read-back for an upload whose answer was lost: it arrived if the server now holds this very file."""
 
     def verify():
-        if server_checksum(client, dest, limit=size) == checksum:
+        if same_on_server(client, dest, checksum, size)[0]:
             return {'download_url': download_url}
         return None
 

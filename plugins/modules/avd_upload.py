@@ -12,9 +12,12 @@ version_added: 0.1.0
 description:
   - Uploads a local file to the server's C(/uploadfile) endpoint (which, unlike every other call, has no
     C(/sdkapi/v2) prefix), to be stored as O(path)/C(<file name of src>).
-  - Idempotent. Before uploading, the module downloads the file already stored under that name through the
-    server's C(/attachment) endpoint and compares SHA-256 checksums; when they match nothing is sent. When the
-    server has no such file, or a different one, the file is uploaded and replaces it.
+  - Idempotent. Before uploading, the module asks the server for the size of the file already stored under that
+    name (a C(HEAD) request on its C(/attachment) URL). A file of another size is replaced without being downloaded.
+    Otherwise the module downloads it through C(/attachment) and compares SHA-256 checksums; when they match nothing
+    is sent. When the server has no such file, or a different one, the file is uploaded and replaces it.
+  - A server that does not answer C(HEAD) with a C(Content-Length) costs nothing but that request; the comparison
+    then downloads the file as before.
   - Both the checksum of O(src) and the comparison are computed chunk by chunk, and the upload is streamed from
     disk, so the memory the module uses does not grow with the size of the file.
   - The server documents no token for uploads, so none is sent and the credentials options are optional; only
@@ -58,7 +61,10 @@ attributes:
     details: The server's file is compared as in a normal run; nothing is uploaded.
   diff_mode:
     support: full
-    details: Shows the destination and the SHA-256 checksum of the server's file before and after.
+    details:
+      - Shows the destination and the SHA-256 checksum of the server's file before and after.
+      - When the server's file has another size, it is not downloaded, and the diff shows its C(size) before
+        instead of its checksum.
 notes:
   - The server accepts files of at most 50 MiB unless O(storage_only_cluster=true). Even then, the nginx in front
     of the server accepts request bodies of at most 200 MB by default (C(client_max_body_size) in C(nginx.conf)).
@@ -66,8 +72,8 @@ notes:
     and about once the file size for one stored only in the cluster.
   - Whether C(/attachment) serves files stored with O(storage_only_cluster=true) is not documented. If it does
     not, the module cannot see them and uploads them on every run.
-  - If the answer to an upload is lost, the module downloads the server's file and compares checksums to decide
-    whether the upload arrived, and uploads again only if it did not.
+  - If the answer to an upload is lost, the module compares the server's file with O(src) (size, then checksum)
+    to decide whether the upload arrived, and uploads again only if it did not.
 seealso:
   - module: ansible.builtin.get_url
     description: Download a file the server holds from the RV(download_url) this module returns.
@@ -137,8 +143,16 @@ import posixpath
 
 from ansible_collections.rtcops.conference.plugins.module_utils._avd_module import AvdModule
 from ansible_collections.rtcops.conference.plugins.module_utils._avd_upload import (
-    server_checksum, sha256_file, upload_problem, upload_verifier,
+    server_checksum, server_size, sha256_file, upload_problem, upload_verifier,
 )
+
+
+class UploadModule(AvdModule):
+
+    def add_path_info(self, kwargs):
+        # AnsibleModule describes the local file named by a result's 'dest' (owner, mode, size...); here 'dest' is
+        # a path on the AVD server, and a local file of that name would put a stranger's size into the result.
+        return kwargs
 
 
 def run(module):
@@ -153,10 +167,18 @@ def run(module):
     checksum, size = sha256_file(src)
     client = module.client
 
-    before_checksum = None
+    before = {'dest': dest}
+    changed = True
     if not params['force']:
-        before_checksum = server_checksum(client, dest)
-    changed = params['force'] or before_checksum != checksum
+        # The size first: a file of another size is a different file, and is not downloaded to prove it.
+        server_file_size = server_size(client, dest)
+        if server_file_size is not None and server_file_size != size:
+            before['size'] = server_file_size
+        else:
+            before_checksum = server_checksum(client, dest, limit=size)
+            if before_checksum is not None:
+                before['checksum'] = before_checksum
+            changed = before_checksum != checksum
 
     download_url = client.attachment_url(dest)
     if changed and not module.check_mode:
@@ -164,15 +186,15 @@ def run(module):
         body = client.upload(src, directory, os.path.basename(src), params['storage_only_cluster'], verify=verify)
         download_url = body.get('download_url') or download_url
 
-    before = {'dest': dest}
-    if before_checksum is not None:
-        before['checksum'] = before_checksum
+    after = {'dest': dest, 'checksum': checksum}
+    if 'size' in before:
+        after['size'] = size
     module.exit_json(changed=changed, download_url=download_url, dest=dest, checksum=checksum, size=size,
-                     diff={'before': before, 'after': {'dest': dest, 'checksum': checksum}})
+                     diff={'before': before, 'after': after})
 
 
 def main():
-    module = AvdModule(
+    module = UploadModule(
         argument_spec=dict(
             src=dict(type='path', required=True),
             path=dict(type='str', default='/opt/3tee/resources'),

@@ -13,6 +13,7 @@ import pytest
 from ansible.module_utils.testing import patch_module_args
 
 from ansible_collections.rtcops.conference.plugins.module_utils import _avd_client
+from ansible_collections.rtcops.conference.plugins.module_utils import _http
 from ansible_collections.rtcops.conference.plugins.module_utils import _avd_upload
 from ansible_collections.rtcops.conference.plugins.modules import avd_upload
 
@@ -32,10 +33,11 @@ def run_module(capsys, **args):
 class FakeServer:
     """Replaces the client's file calls: ``files`` maps server paths to their bytes."""
 
-    def __init__(self, monkeypatch, files=None, upload_answer=None, lose_answer=False):
+    def __init__(self, monkeypatch, files=None, upload_answer=None, lose_answer=False, head=True):
         self.files = dict(files or {})
         self.uploads = []
         self.downloads = []
+        self.heads = []
         self.upload_answer = upload_answer
         self.lose_answer = lose_answer
         server = self
@@ -56,7 +58,14 @@ class FakeServer:
             return server.upload_answer or {'ret': 0, 'msg': 'success',
                                             'download_url': 'https://cdn.invalid/attachment?file=%s/%s' % (server_dir, filename)}
 
+        def server_size(client, server_file):
+            # head=False: a server that does not tell sizes (no HEAD, or no Content-Length).
+            server.heads.append(server_file)
+            return len(server.files[server_file]) if head and server_file in server.files else None
+
         monkeypatch.setattr(_avd_client.AvdClient, 'attachment_chunks', attachment_chunks)
+        monkeypatch.setattr(_avd_upload, 'server_size', server_size)
+        monkeypatch.setattr(avd_upload, 'server_size', server_size)
         monkeypatch.setattr(_avd_client.AvdClient, 'upload', upload)
 
         def no_api_call(*args, **kwargs):
@@ -166,17 +175,65 @@ def test_identical_file_is_not_sent(tmp_path, capsys, monkeypatch):
     assert out['diff']['before'] == out['diff']['after'] == expected
 
 
-def test_different_file_is_uploaded_and_server_url_returned(tmp_path, capsys, monkeypatch):
+def test_different_file_of_the_same_size_is_compared_by_checksum_and_uploaded(tmp_path, capsys, monkeypatch):
+    server = FakeServer(monkeypatch, files={'/srv/media/intro.mp4': b'old video'})
+    src = write(tmp_path / 'intro.mp4', b'new video')
+    rc, out = run_module(capsys, src=src, path='/srv/media/')
+    assert rc == 0, out
+    assert out['changed'] is True
+    assert server.downloads == ['/srv/media/intro.mp4']
+    assert server.uploads == [(src, '/srv/media', 'intro.mp4', False)]
+    # The server's answer is returned verbatim, even on another host (Q-AVD-12).
+    assert out['download_url'] == 'https://cdn.invalid/attachment?file=/srv/media/intro.mp4'
+    assert out['diff']['before'] == {'dest': '/srv/media/intro.mp4', 'checksum': hashlib.sha256(b'old video').hexdigest()}
+    assert out['diff']['after'] == {'dest': '/srv/media/intro.mp4', 'checksum': hashlib.sha256(b'new video').hexdigest()}
+
+
+def test_file_of_another_size_is_uploaded_without_downloading_the_server_copy(tmp_path, capsys, monkeypatch):
     server = FakeServer(monkeypatch, files={'/srv/media/intro.mp4': b'old'})
     src = write(tmp_path / 'intro.mp4', b'new video')
     rc, out = run_module(capsys, src=src, path='/srv/media/')
     assert rc == 0, out
     assert out['changed'] is True
+    assert server.heads == ['/srv/media/intro.mp4']
+    assert server.downloads == []
     assert server.uploads == [(src, '/srv/media', 'intro.mp4', False)]
-    # The server's answer is returned verbatim, even on another host (Q-AVD-12).
-    assert out['download_url'] == 'https://cdn.invalid/attachment?file=/srv/media/intro.mp4'
-    assert out['diff']['before'] == {'dest': '/srv/media/intro.mp4', 'checksum': hashlib.sha256(b'old').hexdigest()}
-    assert out['diff']['after'] == {'dest': '/srv/media/intro.mp4', 'checksum': hashlib.sha256(b'new video').hexdigest()}
+    assert out['diff']['before'] == {'dest': '/srv/media/intro.mp4', 'size': 3}
+    assert out['diff']['after'] == {'dest': '/srv/media/intro.mp4', 'size': 9,
+                                    'checksum': hashlib.sha256(b'new video').hexdigest()}
+
+
+def test_check_mode_with_another_size_downloads_nothing(tmp_path, capsys, monkeypatch):
+    server = FakeServer(monkeypatch, files={'/opt/3tee/resources/a.mp4': b'x' * 1000})
+    rc, out = run_module(capsys, src=write(tmp_path / 'a.mp4', b'x' * 999), _ansible_check_mode=True)
+    assert rc == 0, out
+    assert out['changed'] is True
+    assert server.downloads == [] and server.uploads == []
+
+
+def test_server_without_sizes_is_compared_by_downloading(tmp_path, capsys, monkeypatch):
+    data = b'same bytes'
+    server = FakeServer(monkeypatch, files={'/opt/3tee/resources/a.png': data}, head=False)
+    rc, out = run_module(capsys, src=write(tmp_path / 'a.png', data))
+    assert rc == 0, out
+    assert out['changed'] is False
+    assert server.downloads == ['/opt/3tee/resources/a.png']
+
+
+def test_result_has_no_file_attributes_of_a_local_namesake(tmp_path, capsys, monkeypatch):
+    # 'dest' is a path on the server; a local file of that name must not lend its owner, mode or size.
+    namesake = tmp_path / 'srv'
+    namesake.mkdir()
+    FakeServer(monkeypatch)
+    rc, out = run_module(capsys, src=write(tmp_path / 'a.png', b'abc'), path=str(namesake))
+    assert rc == 0, out
+    assert out['dest'] == str(namesake / 'a.png')
+    assert out['size'] == 3
+    (namesake / 'a.png').write_bytes(b'a longer local file')
+    rc, out = run_module(capsys, src=write(tmp_path / 'a.png', b'abc'), path=str(namesake))
+    assert rc == 0, out
+    assert out['size'] == 3
+    assert not set(out) & {'uid', 'gid', 'owner', 'group', 'mode', 'state'}
 
 
 def test_missing_server_file_is_uploaded_with_no_before_checksum(tmp_path, capsys, monkeypatch):
@@ -266,3 +323,58 @@ def test_sha256_chunks_matches_whole_and_stops_past_limit():
 
     assert _avd_upload.sha256_chunks(generator(), limit=100) is None
     assert closed == [True]
+
+
+# -- the size from a HEAD request -----------------------------------------------------------------
+
+
+class HeadOnlyClient:
+    """A client whose session answers every request with ``answer`` (status, headers) or raises it."""
+
+    def __init__(self, answer):
+        self.answer = answer
+        self.sent = []
+        self.http = self
+
+    @staticmethod
+    def attachment_url(server_file):
+        return SERVER + '/attachment?file=' + server_file
+
+    def request(self, method, url, body=None, headers=None):
+        self.sent.append((method, url))
+        if isinstance(self.answer, Exception):
+            raise self.answer
+        status, answer_headers = self.answer
+        client = self
+
+        class Answer:
+            def __init__(self):
+                self.status = status
+                self.headers = answer_headers
+                client.closed = False
+
+            def read(self):
+                return b''
+
+            def close(self):
+                client.closed = True
+
+        return Answer()
+
+
+@pytest.mark.parametrize('answer, size', [
+    ((200, {'Content-Length': '209715200'}), 209715200),
+    ((200, {'Content-Length': '0'}), 0),
+    ((200, {}), None),  # chunked or unknown length: no size
+    ((200, {'Content-Length': 'many'}), None),
+    ((404, {'Content-Length': '146'}), None),  # an error page's length is not the file's
+    ((405, {'Content-Length': '157'}), None),  # no HEAD on this server
+    ((302, {'Content-Length': '0', 'Location': 'http://elsewhere.invalid/'}), None),
+    (_http.TransportError('connection refused', sent=False), None),
+])
+def test_server_size_counts_only_a_200_with_a_length(answer, size):
+    client = HeadOnlyClient(answer)
+    assert _avd_upload.server_size(client, '/opt/3tee/resources/a.mp4') == size
+    assert client.sent == [('HEAD', SERVER + '/attachment?file=/opt/3tee/resources/a.mp4')]
+    if not isinstance(answer, Exception):
+        assert client.closed
