@@ -9,13 +9,14 @@ import re
 import shutil
 import socket
 import ssl
+import struct
 import sys
 import tempfile
 import threading
 import time
 import traceback
 from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Callable, Optional
 from urllib.parse import parse_qsl, unquote
@@ -25,9 +26,9 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
-from . import vendors
+from . import ranges, vendors
 from .state import StateStore
-from .vendors import control_route, html_page, json_response
+from .vendors import Response, control_route, html_page, json_response
 
 CONTROL_PREFIX = "/_emulator/"
 # nginx's default client_max_body_size, which the AVD upload notes mention.
@@ -44,7 +45,26 @@ LINGER_READ_TIMEOUT = 5
 SHUTDOWN_POLL = 0.02
 SECRET_PARAMS = ("token", "secret_key", "password", "client_token")
 FAULT_STATUS = {"http_429": 429, "http_500": 500, "http_503": 503}
-FAULT_KINDS = ("http_429", "http_500", "http_503", "ret", "drop_before", "drop_after", "delay")
+# Statuses an nginx in front of the vendor (or a proxy on the way) answers by itself.
+HTTP_STATUS_FAULTS = (400, 404, 405, 408, 413, 500, 502, 503, 504)
+REDIRECT_STATUSES = (301, 302, 303, 307, 308)
+# Faults that let the vendor call run and then damage its reply on the wire.
+BODY_FAULTS = ("truncate", "reset", "short_length", "corrupt", "drip")
+FAULT_KINDS = (
+    "http_429", "http_500", "http_503", "http_status", "ret", "drop_before", "drop_after", "delay",
+    *BODY_FAULTS, "html_200", "redirect", "oversize",
+)
+OVERSIZE_HEAD = b'{"code":0,"pad":"'
+OVERSIZE_TAIL = b'"}'
+DEFAULT_OVERSIZE = 10 * 1024 * 1024
+DEFAULT_DRIP_RATE = 16
+# Pieces of a dripped body: a tenth of a second's worth, so the body arrives in many separate reads.
+DRIP_PIECES_PER_SECOND = 10
+# The page a misrouted request gets from an nginx that has no site for it.
+WELCOME_PAGE = (b"<!DOCTYPE html>\r\n<html>\r\n<head>\r\n<title>Welcome to nginx!</title>\r\n</head>\r\n<body>\r\n"
+                b"<h1>Welcome to nginx!</h1>\r\n<p>If you see this page, the nginx web server is successfully installed and "
+                b"working. Further configuration is required.</p>\r\n</body>\r\n</html>\r\n")
+DEFAULT_SETTINGS = {"ranges": True}
 
 
 class BodyTooLarge(Exception):
@@ -241,6 +261,19 @@ class RequestLog:
             self._entries.clear()
 
 
+def _integer_field(spec, name, default, minimum):
+    """``spec[name]`` (or ``default``) checked to be an integer of at least ``minimum``."""
+    value = spec.get(name, default)
+    if not isinstance(value, int) or isinstance(value, bool) or value < minimum:
+        raise ValueError(f"{name} must be an integer of at least {minimum}")
+    return value
+
+
+def _header_safe(text):
+    """Whether ``text`` can be a header value as it is (no line breaks to split the reply with)."""
+    return text.isascii() and text.isprintable()
+
+
 class Faults:
     """Injected faults, consumed in order by the calls whose path matches."""
 
@@ -257,19 +290,20 @@ class Faults:
             raise ValueError(f"kind must be one of {', '.join(FAULT_KINDS)}")
         if not isinstance(spec.get("path"), str) or not spec["path"].startswith("/"):
             raise ValueError("path must be an absolute URL path")
-        count = spec.get("count", 1)
-        if not isinstance(count, int) or isinstance(count, bool) or count < 1:
-            raise ValueError("count must be a positive integer")
-        fault = {"path": spec["path"], "kind": kind, "count": count}
+        fault = {"path": spec["path"], "kind": kind, "count": _integer_field(spec, "count", 1, 1)}
         if kind == "ret":
             if not isinstance(spec.get("ret"), int) or isinstance(spec.get("ret"), bool):
                 raise ValueError("kind ret needs an integer ret")
             if not isinstance(spec.get("msg", ""), str):
                 raise ValueError("msg must be a string")
             fault.update(ret=spec["ret"], msg=spec.get("msg"))
-        if kind in FAULT_STATUS and "retry_after" in spec:
+        if kind == "http_status":
+            if spec.get("status") not in HTTP_STATUS_FAULTS or isinstance(spec.get("status"), bool):
+                raise ValueError(f"kind http_status needs a status among {', '.join(map(str, HTTP_STATUS_FAULTS))}")
+            fault["status"] = spec["status"]
+        if (kind in FAULT_STATUS or kind == "http_status") and "retry_after" in spec:
             retry_after = spec["retry_after"]
-            if not isinstance(retry_after, (int, str)) or isinstance(retry_after, bool):
+            if not isinstance(retry_after, (int, str)) or isinstance(retry_after, bool) or not _header_safe(str(retry_after)):
                 raise ValueError("retry_after must be a number of seconds or an HTTP date")
             fault["retry_after"] = retry_after
         if kind == "delay":
@@ -277,6 +311,22 @@ class Faults:
             if not isinstance(seconds, (int, float)) or isinstance(seconds, bool) or seconds < 0:
                 raise ValueError("seconds must be a non-negative number")
             fault["seconds"] = seconds
+        if kind in ("truncate", "reset", "short_length") and "bytes" in spec:
+            fault["bytes"] = _integer_field(spec, "bytes", None, 0)
+        if kind == "drip":
+            rate = spec.get("bytes_per_second", DEFAULT_DRIP_RATE)
+            if not isinstance(rate, (int, float)) or isinstance(rate, bool) or not rate > 0:
+                raise ValueError("bytes_per_second must be a positive number")
+            fault["bytes_per_second"] = rate
+        if kind == "oversize":
+            fault["size"] = _integer_field(spec, "size", DEFAULT_OVERSIZE, len(OVERSIZE_HEAD) + len(OVERSIZE_TAIL))
+        if kind == "redirect":
+            if not isinstance(spec.get("location"), str) or not spec["location"] or not _header_safe(spec["location"]):
+                raise ValueError("kind redirect needs a location: a non-empty URL of printable ASCII characters")
+            status = spec.get("status", 302)
+            if status not in REDIRECT_STATUSES or isinstance(status, bool):
+                raise ValueError(f"status of a redirect must be one of {', '.join(map(str, REDIRECT_STATUSES))}")
+            fault.update(location=spec["location"], status=status)
         return fault
 
     def add(self, spec):
@@ -366,6 +416,7 @@ class Handler(BaseHTTPRequestHandler):
     timeout = KEEPALIVE_TIMEOUT
     _body = None
     _linger = False
+    _abort = False
 
     def setup(self):
         super().setup()
@@ -373,8 +424,13 @@ class Handler(BaseHTTPRequestHandler):
             self.connection.do_handshake()
 
     def finish(self):
+        if self._abort:
+            # Linger 0: close sends a TCP RST instead of a FIN. The socket really closes when super().finish()
+            # closes rfile, its last reference; the server's shutdown(SHUT_WR) (a FIN) then fails harmlessly.
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            self.connection.close()
         super().finish()
-        if self._linger:
+        if self._linger and not self._abort:
             self._discard_input()
 
     def _discard_input(self):
@@ -454,9 +510,9 @@ class Handler(BaseHTTPRequestHandler):
     def _call(self, route, vendor, request):
         """Run a vendor call, unless an injected fault says otherwise."""
         fault = self.server.core.faults.take(request.path) or {"kind": None}
-        if fault["kind"] in FAULT_STATUS:
-            retry_after = (("Retry-After", str(fault["retry_after"])),) if "retry_after" in fault else ()
-            self._send(html_page(FAULT_STATUS[fault["kind"]]), headers=retry_after)
+        substitute = _substitute_reply(fault)
+        if substitute is not None:
+            self._send(substitute)
         elif fault["kind"] == "ret":
             self._send(vendor.api_error(route, fault["ret"], fault["msg"]))
         elif fault["kind"] == "drop_before":
@@ -465,10 +521,13 @@ class Handler(BaseHTTPRequestHandler):
             if fault["kind"] == "delay":
                 time.sleep(fault["seconds"])
             response = vendor.handle(route, request)
+            if route.options.get("download") and self.server.core.settings["ranges"]:
+                response = ranges.apply(response, self.headers.get("Range"), "If-Range" in self.headers)
             if fault["kind"] == "drop_after":
+                _discard(response.body)
                 self.close_connection = True
             else:
-                self._send(response)
+                self._send(response, fault=fault)
 
     def _serve_control(self, path, query):
         raw = self._body.read_all()
@@ -495,8 +554,14 @@ class Handler(BaseHTTPRequestHandler):
         host = self.headers.get("Host") or ":".join(map(str, self.server.server_address[:2]))
         return f"{self.server.scheme}://{host}"
 
-    def _send(self, response, headers=(), close=False):
-        """Write the reply; headers and a bytes body go out in one write, or Nagle + delayed ACK stall it ~40 ms."""
+    def _send(self, response, headers=(), close=False, fault=None):
+        """Write the reply; headers and a bytes body go out in one write, or Nagle + delayed ACK stall it ~40 ms.
+
+        A body-altering ``fault`` (:data:`BODY_FAULTS`) changes what is written and how the connection ends.
+        """
+        ending = None
+        if fault is not None and fault["kind"] in BODY_FAULTS:
+            response, ending = _damaged(response, fault)
         body = response.body
         length = response.length if response.length is not None else len(body)
         if self._body is not None and not self._body.finished:
@@ -518,12 +583,120 @@ class Handler(BaseHTTPRequestHandler):
         head = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
         if self.command == "HEAD":
             self.wfile.write(head)
+            _discard(body)
         elif isinstance(body, bytes):
             self.wfile.write(head + body)
         else:
             self.wfile.write(head)
             for chunk in body:
                 self.wfile.write(chunk)
+        # Set only now, so the headers do not announce the end: a reply cut short by accident does not either.
+        if ending is not None:
+            self.close_connection = True
+            self._abort = ending == "reset"
+
+
+def _substitute_reply(fault):
+    """The reply of a fault that stands in for the vendor call (an nginx or proxy answering), else None."""
+    kind = fault["kind"]
+    if kind in FAULT_STATUS or kind == "http_status":
+        response = html_page(FAULT_STATUS.get(kind) or fault["status"])
+        if "retry_after" in fault:
+            response.headers = (("Retry-After", str(fault["retry_after"])),)
+        return response
+    if kind == "html_200":
+        return Response(body=WELCOME_PAGE, content_type="text/html")
+    if kind == "redirect":
+        return replace(html_page(fault["status"]), headers=(("Location", fault["location"]),))
+    if kind == "oversize":
+        return Response(body=_padded_json(fault["size"]), length=fault["size"])
+    return None
+
+
+def _damaged(response, fault):
+    """(reply, ending) for a body-altering fault; ending is None (keep-alive), ``"close"`` or ``"reset"``.
+
+    The cut of truncate, reset and short_length stays below the full length, so the fault always shows.
+    """
+    kind = fault["kind"]
+    length = response.length if response.length is not None else len(response.body)
+    if kind in ("truncate", "reset", "short_length"):
+        cut = min(fault.get("bytes", length // 2), max(length - 1, 0))
+        body = _first_bytes(response.body, cut)
+        if kind == "short_length":
+            return replace(response, body=body, length=cut), None
+        return replace(response, body=body, length=length), "close" if kind == "truncate" else "reset"
+    if kind == "corrupt":
+        return replace(response, body=_flipped(response.body, length // 2), length=length), None
+    return replace(response, body=_paced(response.body, fault["bytes_per_second"]), length=length), None
+
+
+def _discard(body):
+    """Release a body that will not be sent (an open file)."""
+    close = getattr(body, "close", None)
+    if close is not None:
+        close()
+
+
+def _first_bytes(body, count):
+    """The first ``count`` bytes of a body (bytes, or an iterable whose rest is then not read)."""
+    if isinstance(body, bytes):
+        return body[:count]
+
+    def pieces():
+        remaining = count
+        try:
+            for chunk in body:
+                if remaining <= 0:
+                    return
+                yield chunk[:remaining]
+                remaining -= len(chunk)
+        finally:
+            _discard(body)
+    return pieces()
+
+
+def _flipped(body, position):
+    """The body with the byte at ``position`` inverted: same length, other content."""
+    if isinstance(body, bytes):
+        if position >= len(body):
+            return body
+        return body[:position] + bytes((body[position] ^ 0xFF,)) + body[position + 1:]
+
+    def pieces():
+        offset = 0
+        for chunk in body:
+            if offset <= position < offset + len(chunk):
+                index = position - offset
+                chunk = chunk[:index] + bytes((chunk[index] ^ 0xFF,)) + chunk[index + 1:]
+            offset += len(chunk)
+            yield chunk
+    return pieces()
+
+
+def _paced(body, rate):
+    """The body in small pieces, each after the pause the rate (bytes per second) asks for."""
+    size = max(1, int(rate / DRIP_PIECES_PER_SECOND))
+    chunks = [body] if isinstance(body, bytes) else body
+    first = True
+    for chunk in chunks:
+        for start in range(0, len(chunk), size):
+            piece = chunk[start:start + size]
+            if not first:
+                time.sleep(len(piece) / rate)
+            first = False
+            yield piece
+
+
+def _padded_json(size):
+    """A JSON document of exactly ``size`` bytes, produced in pieces (it may be far larger than memory should hold)."""
+    yield OVERSIZE_HEAD
+    remaining = size - len(OVERSIZE_HEAD) - len(OVERSIZE_TAIL)
+    while remaining > 0:
+        piece = min(remaining, READ_CHUNK)
+        yield b"a" * piece
+        remaining -= piece
+    yield OVERSIZE_TAIL
 
 
 class Core:
@@ -534,6 +707,7 @@ class Core:
         self.store = store
         self.faults = Faults()
         self.log = RequestLog()
+        self.settings = dict(DEFAULT_SETTINGS)
         self.vendors = vendors.load(config, store)
         self.router = Router()
         self.control_router = Router()
@@ -551,6 +725,7 @@ class Core:
         self.store.reset()
         self.log.clear()
         self.faults.clear()
+        self.settings = dict(DEFAULT_SETTINGS)
         for vendor in self.vendors:
             vendor.reset()
 
@@ -655,6 +830,19 @@ def _add_fault(core, request):
 def _clear_faults(core, _request):
     core.faults.clear()
     return json_response({"ok": True})
+
+
+@control_route("GET|POST", "/_emulator/settings")
+def _settings(core, request):
+    """Server-wide behaviour: ``ranges`` (bool) switches Range support of the file routes."""
+    if request.method == "POST":
+        document = request.document
+        if not isinstance(document, dict) or set(document) - set(DEFAULT_SETTINGS):
+            return json_response({"error": f"settings are a JSON object with keys among {', '.join(DEFAULT_SETTINGS)}"}, 400)
+        if not all(isinstance(value, bool) for value in document.values()):
+            return json_response({"error": "ranges must be true or false"}, 400)
+        core.settings = {**core.settings, **document}
+    return json_response(core.settings)
 
 
 class Emulator:  # pylint: disable=too-many-instance-attributes

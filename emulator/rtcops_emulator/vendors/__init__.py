@@ -24,7 +24,12 @@ VENDORS = ("avd", "topvdn", "netless", "wilddog", "anyrtc")
 
 @dataclass
 class Route:
-    """One endpoint: methods, path (``{name}`` segment / ``{name*}`` rest-of-path placeholders), handler and vendor options."""
+    """One endpoint: methods, path (``{name}`` segment / ``{name*}`` rest-of-path placeholders), handler and options.
+
+    Options the server reads: ``stream`` (the handler reads the request body itself) and ``download`` (the route
+    serves files: its 200 replies honour ``Range``, and vendors answer injected ``ret`` faults there as HTTP errors).
+    Other options belong to the vendor.
+    """
     methods: tuple
     path: str
     handler: Callable
@@ -45,15 +50,61 @@ class Response:
     headers: tuple = ()
 
 
-# Error pages as nginx (in front of the documented servers) writes them.
+# Piece size of file replies: bounded memory however large the file.
+FILE_CHUNK = 64 * 1024
+
+
+class FileBody:
+    """A reply body read from an open file in pieces while it is written, then closed.
+
+    :meth:`part` gives a byte range of it that seeks to its start instead of reading what precedes it.
+    """
+
+    def __init__(self, handle, start=0, stop=None):
+        self._handle = handle
+        self._start = start
+        self._stop = stop
+
+    def part(self, start, stop):
+        """Bytes ``start`` (included) to ``stop`` (excluded) of this body, sharing its file."""
+        return FileBody(self._handle, self._start + start, self._start + stop)
+
+    def __iter__(self):
+        with self._handle:
+            self._handle.seek(self._start)
+            remaining = None if self._stop is None else self._stop - self._start
+            while remaining is None or remaining > 0:
+                chunk = self._handle.read(FILE_CHUNK if remaining is None else min(FILE_CHUNK, remaining))
+                if not chunk:
+                    return
+                if remaining is not None:
+                    remaining -= len(chunk)
+                yield chunk
+
+    def close(self):
+        """Close the file without sending it (a reply that replaces this one)."""
+        self._handle.close()
+
+
+# Error pages as nginx (in front of the documented servers) writes them; the redirect and 408/416/502/504 titles
+# are for injected faults and Range replies. Spellings are nginx's own ("Time-out").
 NGINX_TITLES = {
+    301: "301 Moved Permanently",
+    302: "302 Found",
+    303: "303 See Other",
+    307: "307 Temporary Redirect",
+    308: "308 Permanent Redirect",
     400: "400 Bad Request",
     404: "404 Not Found",
     405: "405 Not Allowed",
+    408: "408 Request Time-out",
     413: "413 Request Entity Too Large",
+    416: "416 Requested Range Not Satisfiable",
     429: "429 Too Many Requests",
     500: "500 Internal Server Error",
+    502: "502 Bad Gateway",
     503: "503 Service Temporarily Unavailable",
+    504: "504 Gateway Time-out",
 }
 
 

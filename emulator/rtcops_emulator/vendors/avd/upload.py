@@ -11,7 +11,7 @@ import posixpath
 import tempfile
 from urllib.parse import quote
 
-from .. import Response, html_page, route
+from .. import FileBody, Response, html_page, route
 from . import recording_store
 
 # uploads: server path -> {"size", "sha256"}; the bytes are under <data dir>/avd/files/<server path>.
@@ -184,7 +184,7 @@ def _store(call, received):
     return call.ok(download_url=f"{call.request.base_url}/attachment?file={quote(server_path, safe='/')}")
 
 
-@route("GET|HEAD", "/attachment", auth=False)
+@route("GET|HEAD", "/attachment", auth=False, download=True)
 def attachment(call):
     """Download links returned by /uploadfile and by the recording endpoints."""
     server_path = call.param("file", "")
@@ -200,10 +200,4 @@ def attachment(call):
         handle = open(_local_path(call.vendor, posixpath.normpath(server_path)), "rb")  # pylint: disable=consider-using-with
     except OSError:
         return html_page(404)
-    return Response(body=_chunks(handle), content_type="application/octet-stream", length=entry["size"])
-
-
-def _chunks(handle):
-    with handle:
-        while chunk := handle.read(CHUNK):
-            yield chunk
+    return Response(body=FileBody(handle), content_type="application/octet-stream", length=entry["size"])

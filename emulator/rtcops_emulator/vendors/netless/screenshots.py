@@ -83,7 +83,7 @@ def screenshot_list(vendor, request):
         return json_response([_capture(vendor, request, state, scene, (width, height)) for scene in scenes], 201)
 
 
-@route("GET|HEAD", "/_storage/{bucket}/{key*}")
+@route("GET|HEAD", "/_storage/{bucket}/{key*}", download=True)
 def stored_object(vendor, request):
     """The emulated public bucket: a stored screenshot as ``image/png``, else 404 ``{"message"}``."""
     name = f"{request.path_args['bucket']}/{request.path_args['key']}"

@@ -6,9 +6,9 @@ API (``POST /_emulator/topvdn/devices``). Images live on disk under ``<data dir>
 """
 import os
 
-from .. import Response, Vendor
+from .. import FileBody, Response, Vendor
 from . import devices, snapshots
-from .common import STATUS_TEXT, TopvdnError, chunks, error_response
+from .common import STATUS_TEXT, TopvdnError, error_response
 
 GROUPS = (devices, snapshots)
 
@@ -83,7 +83,7 @@ class Topvdn(Vendor):
             handle = open(self.image_path(client_id, kind), "rb")  # pylint: disable=consider-using-with
         except OSError as error:
             raise TopvdnError(404) from error
-        return Response(body=chunks(handle), content_type=info["content_type"], length=info["size"])
+        return Response(body=FileBody(handle), content_type=info["content_type"], length=info["size"])
 
 
 def create(config, store):

@@ -1,4 +1,4 @@
-"""Helpers shared by the Topvdn modules: errors, image type detection, file streaming."""
+"""Helpers shared by the Topvdn modules: errors and image type detection."""
 import hashlib
 
 from .. import json_response
@@ -11,7 +11,6 @@ STATUS_TEXT = {
     404: "the device has no cover snapshot",
     500: "internal system error",
 }
-CHUNK = 64 * 1024
 
 
 class TopvdnError(Exception):
@@ -44,9 +43,3 @@ def image_info(data):
         return None
     return {"content_type": content_type, "size": len(data), "sha256": hashlib.sha256(data).hexdigest()}
 
-
-def chunks(handle):
-    """Yield a file's bytes in pieces, then close it."""
-    with handle:
-        while chunk := handle.read(CHUNK):
-            yield chunk

@@ -20,7 +20,7 @@ EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png"}
 LATEST_NAMES = ("latest.jpg", "latest.png")
 
 
-@route("GET", "/v2/snapshots/{client_id}/cover")
+@route("GET", "/v2/snapshots/{client_id}/cover", download=True)
 def cover(vendor, request):
     """3.1: the device's cover snapshot, or a redirect to where the latest image is."""
     with vendor.transaction() as state:
@@ -48,13 +48,13 @@ def _latest(vendor, request, kind):
         return vendor.serve_image(client_id, kind, info)
 
 
-@route("GET", "/_topvdn/stream/{client_id}/{name}")
+@route("GET", "/_topvdn/stream/{client_id}/{name}", download=True)
 def stream_latest(vendor, request):
     """The streaming service: the latest image saved from the device's current push."""
     return _latest(vendor, request, "pushing")
 
 
-@route("GET", "/_topvdn/record/{client_id}/{name}")
+@route("GET", "/_topvdn/record/{client_id}/{name}", download=True)
 def record_latest(vendor, request):
     """The recording region: the device's latest recording snapshot."""
     return _latest(vendor, request, "record")
