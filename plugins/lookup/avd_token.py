@@ -61,10 +61,11 @@ _raw:
 
 from ansible.errors import AnsibleLookupError
 from ansible.plugins.lookup import LookupBase
+from ansible.utils.display import Display
 
-from ansible_collections.rtcops.conference.plugins.module_utils._http import url_problem
+from ansible_collections.rtcops.conference.plugins.module_utils._http import url_problem, url_secrets
 from ansible_collections.rtcops.conference.plugins.module_utils._avd_client import AvdApiError, AvdClient, AvdError
-from ansible_collections.rtcops.conference.plugins.module_utils._secrets import redact
+from ansible_collections.rtcops.conference.plugins.module_utils._secrets import credential_problem, redact
 from ansible_collections.rtcops.conference.plugins.module_utils._token_cache import TokenCache
 
 
@@ -83,7 +84,9 @@ class LookupModule(LookupBase):
         server_url = self.get_option('server_url')
         access_key = self.get_option('access_key')
         secret_key = self.get_option('secret_key')
-        secrets = [secret_key]
+        secrets = [secret_key] + url_secrets(server_url or '')
+        # Like the modules: the trailing newline of a vault's block scalar is never part of a key.
+        secret_key = secret_key.strip() if isinstance(secret_key, str) else secret_key
         if not server_url:
             raise AnsibleLookupError('avd_token: server_url is required (or the AVD_SERVER_URL environment variable)')
         problem = url_problem('server_url', server_url)
@@ -91,13 +94,16 @@ class LookupModule(LookupBase):
             raise AnsibleLookupError('avd_token: %s' % redact(problem, secrets))
         if not (access_key and secret_key):
             raise AnsibleLookupError('avd_token: either token or both access_key and secret_key are needed')
+        problem = credential_problem('secret_key', secret_key)
+        if problem:
+            raise AnsibleLookupError('avd_token: %s' % problem)
         timeout = self.get_option('timeout')
         if timeout <= 0:
             raise AnsibleLookupError('avd_token: timeout must be a positive number of seconds, got %s' % timeout)
 
         client = None
         try:
-            cache = TokenCache(self.get_option('cache_dir')) if self.get_option('token_cache') else None
+            cache = TokenCache(self.get_option('cache_dir'), warn=Display().warning) if self.get_option('token_cache') else None
             client = AvdClient(server_url, access_key=access_key, secret_key=secret_key,
                                validate_certs=self.get_option('validate_certs'), ca_path=self.get_option('ca_path'),
                                timeout=timeout, token_cache=cache)
@@ -112,9 +118,9 @@ class LookupModule(LookupBase):
                 token = client.token()
             return [token]
         except AvdError as exc:
-            message = client.redact(str(exc)) if client else redact(str(exc), secrets)
+            message = redact(client.redact(str(exc)) if client else str(exc), secrets)
         except Exception as exc:  # pylint: disable=broad-except
             text = '%s: %s' % (type(exc).__name__, exc)
-            message = 'unexpected error: %s' % (client.redact(text) if client else redact(text, secrets))
+            message = 'unexpected error: %s' % redact(client.redact(text) if client else text, secrets)
         # Raised outside the except blocks so that the original exception, which may quote a URL, is not chained.
         raise AnsibleLookupError('avd_token: %s' % message)

@@ -12,7 +12,13 @@ server for fifty tokens. The cache is one small JSON file per server and credent
 * the directory is created 0700 and the files 0600; a file that is not owned by the current user or is
   readable by anybody else is ignored and never trusted;
 * a token the server rejects with 40003 is discarded (only if no other process has replaced it yet)
-  and a new one is fetched under an exclusive lock, so concurrent tasks fetch it once.
+  and a new one is fetched under an exclusive lock, so concurrent tasks fetch it once;
+* a file that cannot be used (not JSON, not an object with a token string, unreadable) never fails a
+  task: it is reported in a warning naming the file and replaced, atomically, by the next token fetched.
+  It is not kept aside like a corrupt record file (``_ledger.py``): it holds nothing a new token does not
+  give back, and a copy might hold a credential;
+* a cache that cannot be used at all (its directory cannot be created or is not private) is reported
+  in a warning, and the task works without it.
 
 Trade-off: the token itself lies on disk in clear text, readable by the owner of the cache, until it
 expires on the server. Whoever can read the user's files can already read the secret key from the
@@ -28,10 +34,20 @@ import stat
 import tempfile
 import time
 
+from ansible.module_utils.common.warnings import warn as module_warning
+
 try:
     import fcntl
 except ImportError:  # pragma: no cover - not on POSIX: work without the lock
     fcntl = None
+
+_WARNED = set()  # the warnings this process gave already: a play's task or a loop reads the same file many times
+
+
+def warn_once(warn, text):
+    if text not in _WARNED:
+        _WARNED.add(text)
+        warn(text)
 
 
 def default_cache_dir():
@@ -41,9 +57,11 @@ def default_cache_dir():
 
 class TokenCache:
 
-    def __init__(self, directory=None, vendor='avd'):
+    def __init__(self, directory=None, vendor='avd', warn=module_warning):
+        """``warn`` shows a warning: by default in the result of the module that runs, a lookup passes its own."""
         self.directory = os.path.join(directory or default_cache_dir(), 'tokens')
         self.vendor = vendor
+        self.warn = warn
 
     def _path(self, key):
         digest = hashlib.sha256(json.dumps([self.vendor] + list(key)).encode('utf-8')).hexdigest()
@@ -55,22 +73,38 @@ class TokenCache:
             raise OSError('token cache directory %s is not private to its owner' % self.directory)
 
     def _read(self, path):
+        """The token in the file at ``path``, or None when there is none that can be trusted."""
         try:
             fd = os.open(path, os.O_RDONLY | getattr(os, 'O_NOFOLLOW', 0))
-        except OSError:
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            self._unusable(path, 'cannot be read (%s)' % (exc.strerror or exc))
             return None
         try:
             if not _private(path, os.fstat(fd)):
                 return None
-            with os.fdopen(fd, 'r') as handle:
+            with os.fdopen(fd, 'rb') as handle:
                 fd = None
-                entry = json.load(handle)
-        except (OSError, ValueError):
+                entry = json.loads(handle.read().decode('utf-8'))
+        except OSError as exc:
+            self._unusable(path, 'cannot be read (%s)' % (exc.strerror or exc))
+            return None
+        except ValueError:  # UnicodeDecodeError is one
+            self._unusable(path, 'is not JSON')
             return None
         finally:
             if fd is not None:
                 os.close(fd)
-        return entry.get('token') if isinstance(entry, dict) else None
+        token = entry.get('token') if isinstance(entry, dict) else None
+        if not isinstance(token, str) or not token:
+            self._unusable(path, 'holds no token (%s)' % _shape(entry))
+            return None
+        return token
+
+    def _unusable(self, path, problem):
+        warn_once(self.warn, 'The token cache file %s %s; it is ignored and replaced by the next token fetched.'
+                  % (path, problem))
 
     def _write(self, path, token):
         handle, temp = tempfile.mkstemp(dir=self.directory, prefix='.tmp-')  # mkstemp creates 0600
@@ -87,7 +121,9 @@ class TokenCache:
         """Return the cached token for ``key``, or call ``fetch()`` once and keep its result."""
         try:
             self._ensure_directory()
-        except OSError:
+        except OSError as exc:
+            warn_once(self.warn, 'The token cache cannot be used (%s); each task fetches its own token. Fix the '
+                      'directory or set token_cache to false.' % (exc.strerror or exc))
             return fetch()
         path = self._path(key)
         token = self._read(path)
@@ -111,6 +147,13 @@ class TokenCache:
                     os.unlink(path)
                 except OSError:
                     pass
+
+
+def _shape(value):
+    """What a JSON value is, for a message that must not show it (a cache file may hold a credential)."""
+    if isinstance(value, dict):
+        return 'an object without a token string'
+    return 'a JSON %s' % {list: 'array', str: 'string', bool: 'boolean', type(None): 'null'}.get(type(value), 'number')
 
 
 def _private(path, st=None):
