@@ -42,4 +42,3 @@ def image_info(data):
     if content_type is None:
         return None
     return {"content_type": content_type, "size": len(data), "sha256": hashlib.sha256(data).hexdigest()}
-
