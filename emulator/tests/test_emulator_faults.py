@@ -78,10 +78,9 @@ def test_delay(client):
     inject(client, path="/sdkapi/v2/room/list", kind="delay", seconds=0.3)
     started = time.perf_counter()
     assert client.api("/room/list")["ret"] == 0
+    # A lower bound only: sleep() guarantees it, while an upper bound would depend on the machine's load.
     assert time.perf_counter() - started >= 0.3
-    started = time.perf_counter()
-    client.api("/room/list")
-    assert time.perf_counter() - started < 0.3
+    assert client.control("GET", "/faults").json() == {"faults": []}
 
 
 def test_count_and_order(client):

@@ -38,7 +38,7 @@ class Route:
 
 @dataclass
 class Response:
-    """An HTTP response; ``body`` is bytes or an iterable of byte chunks.
+    """An HTTP response; ``body`` is bytes or an iterable of byte chunks (a :class:`FileBody` for a file on disk).
 
     ``length`` overrides ``len(body)``: required for an iterable body, and used for HEAD replies without a body.
     ``headers`` are extra (name, value) pairs, e.g. ``(("Location", url),)`` for a redirect.
