@@ -20,7 +20,7 @@ from urllib.parse import quote, quote_plus
 from ansible_collections.rtcops.conference.plugins.module_utils._http import (
     HttpSession, MultipartFile, RetryPolicy, TlsError, TransportError, retry_after, url_secrets,
 )
-from ansible_collections.rtcops.conference.plugins.module_utils._download import DownloadError, Remote
+from ansible_collections.rtcops.conference.plugins.module_utils._download import DownloadError, Remote, StoreError
 from ansible_collections.rtcops.conference.plugins.module_utils._secrets import redact
 
 API_PREFIX = '/sdkapi/v2'
@@ -407,8 +407,10 @@ class AvdClient:
                         status_meanings={404: 'the server does not have the file any more'})
         try:
             return downloads.fetch(remote, name, url=url, listed_size=listed_size)
+        except StoreError as exc:
+            raise AvdError(str(exc), call)
         except DownloadError as exc:
-            raise AvdTransportError(self.redact(str(exc)), call)
+            raise AvdTransportError(self.redact('AVD call %s: %s' % (call, exc)), call)
         except AvdError as exc:
             raise AvdTransportError(self.redact('%s: %s' % (name, exc)), call)
 

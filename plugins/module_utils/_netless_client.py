@@ -76,12 +76,3 @@ class NetlessClient(VendorClient):
         if not all(isinstance(shot, dict) and shot.get('url') for shot in shots):
             raise NetlessError('Netless call %s answered without screenshot URLs' % call, call)
         return shots
-
-    def download(self, url):
-        """The response carrying a screenshot from the storage; the API token is not sent there."""
-        response = self.request(DOWNLOAD_CALL, 'GET', url)
-        if response.status != 200:
-            response.close()
-            raise NetlessError(self.redact('downloading %s failed with HTTP status %s' % (url, response.status)),
-                               DOWNLOAD_CALL, response.status)
-        return response

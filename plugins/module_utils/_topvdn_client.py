@@ -7,13 +7,12 @@
 from __future__ import annotations
 
 import json
-from urllib.parse import quote, urljoin
+from urllib.parse import quote
 
 from ansible_collections.rtcops.conference.plugins.module_utils._http import MultipartFile, TransportError
 from ansible_collections.rtcops.conference.plugins.module_utils._vendor_client import VendorClient, VendorError
 
 DEFAULT_API_URL = 'http://api.topvdn.com'  # Q-TV-05: every example uses plain http
-MAX_REDIRECTS = 5
 COVER_CALL = 'GET /v2/snapshots/<client_id>/cover'
 UPLOAD_CALL = 'POST /v2/devices/<client_id>/snapshots'
 
@@ -49,41 +48,36 @@ class TopvdnClient(VendorClient):
         # Q-TV-02: the device's token travels as the client_token query parameter.
         return '%s%s?client_token=%s' % (self.api_url, path, quote(self.client_token, safe=''))
 
-    def _fail(self, call, response):
-        status = response.status
+    def _excerpt(self, response):
+        """The start of an error answer's body, where the server says what went wrong."""
         try:
             body = response.read().decode('utf-8', 'replace')
         except TransportError:
             body = ''
+        return self.redact(' '.join(body.split())[:300])
+
+    def _fail(self, call, response):
+        status = response.status
         text = 'Topvdn call %s failed with HTTP status %s' % (call, status)
         if status in STATUS_MEANINGS:
             text += ' (%s)' % STATUS_MEANINGS[status]
-        excerpt = ' '.join(body.split())[:300]
+        excerpt = self._excerpt(response)
         if excerpt:
             text += ': %s' % excerpt
         return TopvdnError(self.redact(text), call, status)
 
-    def cover(self, client_id):
-        """The response carrying the device's cover image, or None when the device has none (404).
+    def cover_file(self, client_id, downloads, name, allow_http=False):
+        """Bring the device's cover image into ``downloads`` (a Downloads) as ``name``, which may be a function of the
+        content type the server announces; returns the file's entry, or None when the device has none (404, Q-TV-10).
 
-        Q-TV-03: the server may send the request on ("jump") to the streaming service or to the region that
-        holds the latest recording snapshot; redirects are followed.
+        Q-TV-03: the server may send the request on ("jump") to the streaming service or to the region that holds the
+        latest recording snapshot; redirects are followed (up to five, never from https to http unless ``allow_http``).
         """
-        call = COVER_CALL
-        url = self._url('/v2/snapshots/%s/cover' % client_id)
-        for dummy in range(MAX_REDIRECTS + 1):
-            response = self.request(call, 'GET', url, headers={'Cache-Control': 'no-cache'})
-            if response.status in (301, 302, 303, 307, 308) and response.headers.get('Location'):
-                response.read()
-                url = urljoin(url, response.headers['Location'])
-                continue
-            if response.status == 404:
-                response.read()
-                return None
-            if response.status != 200:
-                raise self._fail(call, response)
-            return response
-        raise TopvdnError('Topvdn call %s was redirected more than %d times' % (call, MAX_REDIRECTS), call)
+        # The URL carries the device's token (Q-TV-02): it stays out of the result.
+        return self.download_file(COVER_CALL, self._url('/v2/snapshots/%s/cover' % client_id), downloads, name,
+                                  allow_http=allow_http, listed_by_api=False, status_meanings=STATUS_MEANINGS,
+                                  headers={'Cache-Control': 'no-cache'}, url_in_result=False, explain=self._excerpt,
+                                  label='the cover of device %s' % client_id)
 
     def upload_cover(self, client_id, path, filename, file_type='image/jpeg'):
         """POST an image (of MIME type ``file_type``) as the device's cover; returns the request_id of the answer."""

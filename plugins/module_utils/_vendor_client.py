@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from ansible_collections.rtcops.conference.plugins.module_utils._download import DownloadError, FileAbsent, Remote
+from ansible_collections.rtcops.conference.plugins.module_utils._download import DownloadError, FileAbsent, Remote, StoreError
 from ansible_collections.rtcops.conference.plugins.module_utils._http import (
     HttpSession, RetryPolicy, TlsError, TransportError, retry_after,
 )
@@ -106,23 +106,27 @@ class VendorClient:
             raise self.transport_error(call, response.url, exc)
 
     def download_file(self, call, url, downloads, name, absent=(404,), allow_http=False, listed_by_api=True,
-                      status_meanings=None, **extra):
+                      status_meanings=None, headers=None, url_in_result=True, explain=None, **extra):
         """Bring the file at ``url`` into ``downloads`` (a Downloads) as ``name``, verified; returns its entry, or None
         when the server answers one of the ``absent`` statuses (the file does not exist, or not yet).
 
         Requests are retried like any replayable call; a body that breaks off is resumed or started over within the
         retry deadline. ``listed_by_api``: the URL came from the vendor's API, so a plain http URL is refused while the
-        API is reached over https, unless ``allow_http``. Every failure is the vendor's error, naming the file.
+        API is reached over https, unless ``allow_http``. ``url_in_result``: false for a URL that carries a secret.
+        Every failure is the vendor's error, naming the file.
         """
-        remote = Remote(url, lambda target, headers: self.request(call, 'GET', target, headers=headers), self.retry,
-                        allow_http=allow_http, api_url=getattr(self, 'api_url', None) if listed_by_api else None,
-                        absent=absent, status_meanings=status_meanings)
+        remote = Remote(url, lambda target, more: self.request(call, 'GET', target, headers=dict(headers or {}, **more)),
+                        self.retry, allow_http=allow_http, api_url=getattr(self, 'api_url', None) if listed_by_api else None,
+                        absent=absent, status_meanings=status_meanings, explain=explain)
         try:
-            return downloads.fetch(remote, name, url=url, **extra)
+            entry = downloads.fetch(remote, name, url=url if url_in_result else None, **extra)
         except FileAbsent:
             return None
+        except StoreError as exc:
+            raise self.error_class(self.redact(str(exc)), call=call)
         except DownloadError as exc:
-            raise self.error_class(self.redact(str(exc)), call=call, status=getattr(exc, 'status', None))
+            raise self.error_class(self.redact('%s call %s: %s' % (self.vendor, call, exc)), call=call, status=exc.status)
+        return entry
 
     def stream(self, call, response, chunk_size=1024 * 1024):
         """Yield the body of ``response`` chunk by chunk; a broken download becomes the vendor's error."""

@@ -15,8 +15,10 @@ description:
   - The service stores the screenshots in the third-party cloud storage configured for the team (Alibaba OSS,
     Qiniu or AWS, set up in the Agora console); the files are downloaded from the URLs it returns, without the
     API token.
-  - Files are streamed to disk and checked by SHA-256; a file lands in O(dest) complete or not at all. A
+  - Files are streamed to disk and checked (see the notes); a file lands in O(dest) complete or not at all. A
     screenshot identical to the file already in O(dest) leaves it alone, and the task then reports no change.
+  - A screenshot URL the service lists with C(http://) is refused while O(api_url) is https, unless
+    O(allow_http_download=true).
   - Connection failures, lost answers and HTTP 500, 502, 503 and 504 answers of the screenshot request and of the
     downloads are retried with growing pauses for up to 30 seconds each; a screenshot taken twice only stores the
     same picture again.
@@ -62,6 +64,7 @@ options:
     required: true
 extends_documentation_fragment:
   - rtcops.conference.netless
+  - rtcops.conference.download
   - rtcops.conference.attributes
   - rtcops.conference.attributes.DOWNLOAD
 attributes:
@@ -153,13 +156,11 @@ import re
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.rtcops.conference.plugins.module_utils._download import Downloads
+from ansible_collections.rtcops.conference.plugins.module_utils._download import DOWNLOAD_SPEC, Checksums, DownloadError, Downloads
 from ansible_collections.rtcops.conference.plugins.module_utils._http import check_connection
 from ansible_collections.rtcops.conference.plugins.module_utils._netless_client import (
     CONNECTION_SPEC, DOWNLOAD_CALL, NetlessClient, NetlessError,
 )
-
-CHUNK = 1024 * 1024
 
 
 # Q-NL-08: the service appends the scene's name to the room's UUID, and the word "undefined" when the request named no
@@ -185,10 +186,13 @@ def run(module, client):
     if module.check_mode:
         module.exit_json(changed=True, files=[], dest=p['dest'], msg='screenshots would be taken and downloaded')
     shots = client.screenshots(p['room_uuid'], p['width'], p['height'], p['path'], whole_directory=p['scenes'] == 'all')
-    downloads = Downloads(p['dest'])
+    downloads = Downloads(p['dest'], checksums=Checksums(p['checksum']))
+    downloads.checksums.expect_files(len(shots))
     for shot, name in zip(shots, file_names(shots)):
-        downloads.store(client.stream(DOWNLOAD_CALL, client.download(shot['url']), CHUNK), name, url=shot['url'],
-                        key=shot.get('key'), bucket=shot.get('bucket'), storage_region=shot.get('region'))
+        # The storage answers 404 for a key it does not hold: a failure here, since the service said it stored it.
+        client.download_file(DOWNLOAD_CALL, shot['url'], downloads, name, absent=(), allow_http=p['allow_http_download'],
+                             key=shot.get('key'), bucket=shot.get('bucket'), storage_region=shot.get('region'))
+    downloads.finish()
     before, after = downloads.diff()
     module.exit_json(changed=downloads.changed, files=downloads.files, dest=p['dest'],
                      diff={'before': {'files': before}, 'after': {'files': after}})
@@ -204,6 +208,7 @@ def main():
         height=dict(type='int', required=True),
         dest=dict(type='path', required=True),
     )
+    spec.update(DOWNLOAD_SPEC)
     module = AnsibleModule(argument_spec=spec, supports_check_mode=True)
     p = module.params
     check_connection(module, 'api_url')
@@ -214,11 +219,17 @@ def main():
         module.fail_json(msg='path must start with /, got %s' % p['path'])
     if not p['room_uuid'].strip():
         module.fail_json(msg='room_uuid must not be empty')
+    try:
+        Checksums(p['checksum'])
+    except ValueError as exc:
+        module.fail_json(msg=str(exc))
     client = NetlessClient(p['token'], p['region'], p['api_url'], p['validate_certs'], p['ca_path'], p['timeout'])
     try:
         run(module, client)
     except NetlessError as exc:
         module.fail_json(msg=str(exc), call=exc.call, status=exc.status)
+    except DownloadError as exc:
+        module.fail_json(msg=str(exc))
     except Exception as exc:  # pylint: disable=broad-except
         # Whatever the cause, the task gets a message instead of a traceback that may quote the token.
         module.fail_json(msg=client.redact('Netless screenshot failed unexpectedly: %s: %s' % (type(exc).__name__, exc)))

@@ -14,8 +14,8 @@ description:
   - The server picks the image (and may redirect the request to another service, which is followed) - the latest
     image of the stream the device is pushing, else its latest recording snapshot, else the cover uploaded with
     M(rtcops.conference.topvdn_snapshot_upload).
-  - The file is streamed to disk and checked by SHA-256; it lands in O(dest) complete or not at all. When O(dest)
-    already holds the same image the task reports no change.
+  - The file is streamed to disk and checked (see the notes); it lands in O(dest) complete or not at all. When
+    O(dest) already holds the same image the task reports no change.
   - A device without any cover image (HTTP 404) is not an error; RV(found) is then V(false).
   - Connection failures, lost answers and HTTP 500, 502, 503 and 504 answers are retried with growing pauses for up
     to 30 seconds.
@@ -36,6 +36,7 @@ options:
     type: str
 extends_documentation_fragment:
   - rtcops.conference.topvdn
+  - rtcops.conference.download
   - rtcops.conference.attributes
   - rtcops.conference.attributes.DOWNLOAD
 attributes:
@@ -116,24 +117,37 @@ dest:
   sample: /srv/archive
 '''
 
-from ansible_collections.rtcops.conference.plugins.module_utils._download import Downloads, plain_file_name
-from ansible_collections.rtcops.conference.plugins.module_utils._topvdn_client import COVER_CALL
+from ansible_collections.rtcops.conference.plugins.module_utils._download import (
+    DOWNLOAD_SPEC, Checksums, DownloadError, Downloads, plain_file_name,
+)
 from ansible_collections.rtcops.conference.plugins.module_utils._topvdn_module import TopvdnModule
-
-CHUNK = 1024 * 1024
 
 
 def run(module):
     params = module.params
     if params['filename'] is not None and not plain_file_name(params['filename']):
-        module.fail_json(msg='filename must be a plain file name, got %s' % params['filename'])
-    response = module.client.cover(params['client_id'])
-    if response is None:
+        module.fail_json(msg='filename must be a plain file name (no directory, not hidden, at most 255 bytes, no '
+                             'control character), got %r' % params['filename'])
+    try:
+        checksums = Checksums(params['checksum'])
+    except ValueError as exc:
+        module.fail_json(msg=str(exc))
+    announced = []
+
+    def file_name(content_type):
+        announced.append(content_type or '')
+        return params['filename'] or '%s-cover.%s' % (params['client_id'], 'png' if content_type == 'image/png' else 'jpg')
+
+    downloads = Downloads(params['dest'], module.check_mode, checksums=checksums)
+    try:
+        entry = module.client.cover_file(params['client_id'], downloads, file_name, params['allow_http_download'])
+        if entry is not None:
+            downloads.finish()
+    except DownloadError as exc:
+        module.fail_json(msg=str(exc))
+    if entry is None:
         module.exit_json(changed=False, found=False, files=[], dest=params['dest'])
-    content_type = (response.headers.get('Content-Type') or '').split(';')[0].strip()
-    name = params['filename'] or '%s-cover.%s' % (params['client_id'], 'png' if content_type == 'image/png' else 'jpg')
-    downloads = Downloads(params['dest'], module.check_mode)
-    downloads.store(module.client.stream(COVER_CALL, response, CHUNK), name, content_type=content_type)
+    entry['content_type'] = announced[-1]
     before, after = downloads.diff()
     module.exit_json(changed=downloads.changed, found=True, files=downloads.files, dest=params['dest'],
                      diff={'before': {'files': before}, 'after': {'files': after}})
@@ -144,6 +158,7 @@ def main():
         argument_spec=dict(
             dest=dict(type='path', required=True),
             filename=dict(type='str'),
+            **DOWNLOAD_SPEC
         ),
         supports_check_mode=True,
     )

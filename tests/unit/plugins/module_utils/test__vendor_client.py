@@ -11,6 +11,7 @@ from urllib.parse import quote, quote_plus
 import pytest
 
 from ansible_collections.rtcops.conference.plugins.module_utils import _http
+from ansible_collections.rtcops.conference.plugins.module_utils._download import Downloads
 from ansible_collections.rtcops.conference.plugins.module_utils._netless_client import NetlessClient, NetlessError
 from ansible_collections.rtcops.conference.plugins.module_utils._topvdn_client import TopvdnClient, TopvdnError
 from ansible_collections.rtcops.conference.plugins.module_utils._vendor_client import VendorClient, VendorError
@@ -268,17 +269,20 @@ class TestPortedClients:
         assert clock.slept == []
         assert SECRET not in str(info.value) and quote(SECRET, safe='') not in str(info.value)
 
-    def test_topvdn_cover_is_read_again_after_a_503(self):
-        cover = FakeResponse(200)
+    def test_topvdn_cover_is_read_again_after_a_503(self, tmp_path):
+        cover = FakeResponse(200, chunks=[b'\xff\xd8', b'\xff'], headers={'Content-Type': 'image/jpeg'})
         client, dummy = faked(TopvdnClient(SECRET), [FakeResponse(503), cover])
-        assert client.cover(10000415) is cover
+        entry = client.cover_file(10000415, Downloads(str(tmp_path)), lambda content_type: 'c.jpg')
+        assert (tmp_path / 'c.jpg').read_bytes() == b'\xff\xd8\xff' and entry['changed']
+        assert 'url' not in entry  # it carries the device's token
 
-    def test_topvdn_gives_the_documented_meaning_once_the_retries_end(self):
+    def test_topvdn_gives_the_documented_meaning_once_the_retries_end(self, tmp_path):
         client, dummy = faked(TopvdnClient(SECRET), [lambda: FakeResponse(500, b'{"error": "boom"}')])
         with pytest.raises(TopvdnError) as info:
-            client.cover(10000415)
+            client.cover_file(10000415, Downloads(str(tmp_path)), 'c.jpg')
         assert info.value.status == 500
-        assert 'internal error of the Topvdn server' in str(info.value)
+        assert 'internal error of the Topvdn server' in str(info.value) and '{"error": "boom"}' in str(info.value)
+        assert list(tmp_path.iterdir()) == []
 
     def test_netless_screenshot_is_sent_again_after_a_lost_answer(self):
         shot = FakeResponse(201, b'{"url": "https://bucket.example/a.png", "key": "a.png"}')
