@@ -250,9 +250,11 @@ class Remote:
     ``Range`` request where the server accepts ranges, else started over.
     """
 
-    def __init__(self, url, request, retry, allow_http=False, api_url=None, absent=(404,), status_meanings=None):
+    def __init__(self, url, request, retry, allow_http=False, api_url=None, absent=(404,), status_meanings=None,
+                 explain=None):
         self.url = url
         self.status_meanings = status_meanings or {}
+        self.explain = explain  # the vendor's words in an error answer's body, for the message
         self.request = request
         self.retry = retry
         self.allow_http = allow_http
@@ -286,12 +288,14 @@ class Remote:
     def _judge(self, name, response, expected_status=200):
         """Raise unless ``response`` is the file; return the total length the headers announce, or None."""
         if response.status != expected_status:
-            response.close()
             if response.status in self.absent:
+                response.close()
                 raise FileAbsent('%s: the server does not have it (HTTP %s)' % (name, response.status), response.status)
+            words = self.explain(response) if self.explain is not None else None
+            response.close()
             meaning = self.status_meanings.get(response.status)
-            raise DownloadError('%s: the server answered HTTP %s%s' % (name, response.status, ' (%s)' % meaning if meaning else ''),
-                                response.status)
+            raise DownloadError('%s: the server answered HTTP %s%s%s' % (name, response.status, ' (%s)' % meaning if meaning else '',
+                                                                        ': %s' % words if words else ''), response.status)
         self.content_type = (response.headers.get('Content-Type') or '').split(';')[0].strip() or None
         problem = content_type_problem(self.content_type, name)
         if problem:
