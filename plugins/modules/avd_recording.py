@@ -23,6 +23,18 @@ description:
     download.
   - B(Waiting.) With O(wait=true), stopping waits until the recording's status is "stopped" before the files are
     listed and downloaded (the server writes them while it stops); a recording that stops abnormally fails the task.
+    A wait (stop, transcoding, desktop files) that took more than 30 seconds is reported in a warning, such as
+    C(the transcoding of recording 442bf6e5... took 95 s), since the task shows nothing while it waits. A wait that
+    reaches O(wait_timeout) fails the task saying what did not finish, after how long, and the last status read;
+    raise O(wait_timeout), or run the task with C(async) and C(poll), for recordings that take longer.
+  - B(Lost answers.) The id of a started recording is written under O(cache_dir) before anything else can fail,
+    so a re-run of a stop that failed while waiting, transcoding or downloading resumes with it. Before a start is
+    sent, the room is marked as possibly recording. When the answer to a start is lost, the API offers no way to read
+    a running recording without its id; the module sends the start once more, which the server refuses with 40040
+    if the first one arrived (a room holds one mixed recording), and reports the recording as running with
+    RV(record.record_id) null and a warning. Stopping that room from the same machine without O(record_id) then finds
+    the recording among the room's finished recordings (the one that was not listed before) and archives it. A stop
+    whose answer was lost is settled by reading the recording's status.
   - Files are streamed to disk, checked by SHA-256 and written into O(dest) atomically; a file already there with
     the same checksum is left alone. The files of a finished recording never change, so each download is recorded
     (URL hash, SHA-256 and size, under O(cache_dir)); a file still in O(dest) with the SHA-256 recorded for its
@@ -109,7 +121,11 @@ options:
     description: Also produce a separate audio file; when V(false) only the MP4 file is produced.
     type: bool
   enable_realtime_transcode:
-    description: Transcode in real time while recording. With O(kind=desktop) the server needs it; V(false) is sent when it is not set.
+    description:
+      - Transcode in real time while recording.
+      - With O(kind=desktop) it is always sent as V(true) and V(false) is refused before anything is sent. Without
+        real-time transcoding the server lists no file of a desktop recording, and the API gives no record id by which
+        it could be transcoded after the stop.
     type: bool
   enable_transcode:
     description: Force transcoding.
@@ -185,6 +201,7 @@ options:
     type: dict
 extends_documentation_fragment:
   - rtcops.conference.avd
+  - rtcops.conference.download
   - rtcops.conference.attributes
   - rtcops.conference.attributes.DOWNLOAD
 attributes:
@@ -195,6 +212,10 @@ attributes:
         O(record_id) or the one this machine last started in the room; without either, starting and stopping are
         reported as changes. Without O(record_id), a stop is predicted from the remembered recording alone (one
         started elsewhere after it is not seen).
+      - A stop of a room whose recording is not known, with O(transcode) or O(dest), is predicted as a change with no
+        files, without waiting; a real run fails there unless a start from this machine ran first. This is what
+        makes a check-mode play that starts a recording (only predicted, so not on the server and without record id)
+        and then stops and archives it succeed.
   diff_mode:
     support: full
     details: Shows the recording's status before and after, and the SHA-256 of each downloaded file.
@@ -240,7 +261,9 @@ record:
   type: dict
   contains:
     record_id:
-      description: Id of the recording; null when the server did not say (already running, or check mode).
+      description:
+        - Id of the recording; null when the server did not say (already running, a start whose answer was lost,
+          or check mode).
       type: str
       sample: 442bf6e51239417dbfcd15e8d2f988e9
     status:
@@ -295,9 +318,11 @@ dest:
 import time
 from urllib.parse import parse_qs, urlsplit
 
-from ansible_collections.rtcops.conference.plugins.module_utils._avd_client import AvdApiError, AvdError, api_payload
+from ansible_collections.rtcops.conference.plugins.module_utils._avd_client import (
+    AvdApiError, AvdError, AvdOutcomeUnknown, api_payload,
+)
 from ansible_collections.rtcops.conference.plugins.module_utils._avd_module import AvdModule
-from ansible_collections.rtcops.conference.plugins.module_utils._download import Downloads
+from ansible_collections.rtcops.conference.plugins.module_utils._download import DOWNLOAD_SPEC, Checksums, DownloadError, Downloads
 from ansible_collections.rtcops.conference.plugins.module_utils._ledger import Ledger
 
 ALREADY_RECORDING = 40040
@@ -319,7 +344,11 @@ LAYOUT_OPTIONS = ('videos', 'audio_user_ids', 'audio_mixer_users')
 DESKTOP_OPTIONS = ('name', 'enable_realtime_transcode')
 LAYOUT_KIND = 'recording_layouts'
 STARTED_KIND = 'started_recordings'  # room id -> record id of the mixed recording this machine last started there
+# room id -> {} or {'known': [record ids]}: a start was sent there and its answer never arrived (see room_entry)
+UNSETTLED_KIND = 'unsettled_recording_starts'
 NO_SUCH_RECORD = 40090
+# Waits longer than this are reported in a warning: the module runs as one process and cannot show progress.
+LONG_WAIT = 30
 AAC_SAMPLES = (16000, 32000, 44100, 48000)
 PCM_SAMPLES = (8000, 16000)
 
@@ -327,6 +356,10 @@ PCM_SAMPLES = (8000, 16000)
 def validate(module):
     """The documented rules between start options (Q-AVD-27), checked before anything is sent."""
     p = module.params
+    try:
+        Checksums(p['checksum'])
+    except ValueError as exc:
+        module.fail_json(msg=str(exc))
     codec, container = p['audio_codec'], p['audio_file_type']
     if container == 'wav' and codec not in (None, 'pcm'):
         module.fail_json(msg='audio_file_type=wav needs audio_codec=pcm')
@@ -350,6 +383,10 @@ def validate(module):
             module.fail_json(msg='%s apply only to kind=mix' % ', '.join(mix_only))
         if p['state'] == 'absent':
             module.fail_json(msg='state=absent deletes every recording of the room; use it with kind=mix')
+        if p['state'] == 'started' and p['enable_realtime_transcode'] is False:
+            module.fail_json(msg='kind=desktop needs enable_realtime_transcode=true (the default for desktop recordings): '
+                                 'without real-time transcoding the server lists no file of a desktop recording, and the '
+                                 'API gives no record_id by which it could be transcoded after the stop')
     elif p['resource_id'] is not None:
         module.fail_json(msg='resource_id applies only to kind=desktop')
     for name in ('wait_timeout', 'poll_interval'):
@@ -365,18 +402,37 @@ def status_of(client, record_id):
         return None
 
 
-def wait_stopped(module, client, record_id):
-    deadline = time.monotonic() + module.params['wait_timeout']
+def poll(module, call, waited_for, did_not, read):
+    """Call ``read()`` every poll_interval until it returns ``(value, state)`` with a value that is not None.
+
+    Gives up at wait_timeout with an error saying what did not happen, the last ``state`` read and what to do about it.
+    The module cannot show progress while it waits, so a long wait is summed up in a warning afterwards.
+    """
+    p = module.params
+    started = time.monotonic()
+    deadline = started + p['wait_timeout']
     while True:
+        value, state = read()
+        if value is not None:
+            waited = time.monotonic() - started
+            if waited > LONG_WAIT:
+                module.warn('%s took %d s' % (waited_for, waited))
+            return value
+        if time.monotonic() + p['poll_interval'] > deadline:
+            raise AvdError('%s within wait_timeout=%d s (%s); raise wait_timeout or run the task with async/poll'
+                           % (did_not, p['wait_timeout'], state), call)
+        time.sleep(p['poll_interval'])
+
+
+def wait_stopped(module, client, record_id):
+    def read():
         status = status_of(client, record_id)
         if status == 3:
             raise AvdError('recording %s stopped abnormally (record_status 3)' % record_id, '/room/record/status')
-        if status == 2:
-            return status
-        if time.monotonic() + module.params['poll_interval'] > deadline:
-            raise AvdError('recording %s had not stopped within wait_timeout (record_status %s)' % (record_id, status),
-                           '/room/record/status')
-        time.sleep(module.params['poll_interval'])
+        return (status if status == 2 else None), 'record_status %s' % status
+
+    return poll(module, '/room/record/status', 'the stop of recording %s' % record_id,
+                'recording %s did not stop' % record_id, read)
 
 
 def transcode(module, client, record_id):
@@ -393,17 +449,16 @@ def transcode(module, client, record_id):
         client.call('/room/record/transfer', params, write=True, idempotent=True)
         started = True
         module.done.update(changed=True, record={'record_id': record_id, 'status': 'stopped'})
-    deadline = time.monotonic() + p['wait_timeout']
-    while True:
+
+    def read():
         status = _int(client.call('/transcode/query', params).get('status'))
-        if status == TRANSCODED:
-            return started
         if status == TRANSCODE_FAILED:
             raise AvdError('transcoding recording %s failed (status 3)' % record_id, '/transcode/query')
-        if time.monotonic() + p['poll_interval'] > deadline:
-            raise AvdError('transcoding recording %s was not done within wait_timeout (status %s)' % (record_id, status),
-                           '/transcode/query')
-        time.sleep(p['poll_interval'])
+        return (True if status == TRANSCODED else None), 'status %s' % status
+
+    poll(module, '/transcode/query', 'the transcoding of recording %s' % record_id,
+         'the transcoding of recording %s did not finish' % record_id, read)
+    return started
 
 
 def _int(value):
@@ -414,17 +469,30 @@ def _int(value):
 
 
 def file_urls(client, room_id, record_id):
-    """Download URLs of a finished recording, from /room/mix_record/get (Q-AVD-09: download_url or down_url)."""
-    urls = []
+    """Download URLs of a finished recording and the size listed for each (or None), from /room/mix_record/get
+    (Q-AVD-09: download_url or down_url)."""
+    urls = {}
     entries = api_payload(client.call('/room/mix_record/get', {'room_id': room_id, 'record_id': record_id}))
     for entry in entries if isinstance(entries, list) else [entries]:
         if str(entry.get('record_id', record_id)) != record_id:
             continue
         for item in [entry] + list(entry.get('transcode_files') or []):
-            for url in _as_list(item.get('download_url') or item.get('down_url')):
-                if url and url not in urls:
-                    urls.append(url)
+            listed_files(item, urls)
     return urls
+
+
+def listed_files(item, urls):
+    """Add the download URLs of ``item`` to ``urls`` with the size it lists for its file.
+
+    A ``file_size`` describes the item's file only where the item is one file: the recording's own entry, which
+    also holds ``transcode_files``, lists the size of the whole recording (5.3), and an item with a list of URLs
+    (Q-AVD-09, /room/get_record) one size for all of them; such sizes are not compared.
+    """
+    listed = _as_list(item.get('download_url') or item.get('down_url'))
+    size = item.get('file_size') if len(listed) == 1 and not item.get('transcode_files') else None
+    for url in listed:
+        if url and urls.get(url) is None:
+            urls[url] = size
 
 
 def _as_list(value):
@@ -432,16 +500,21 @@ def _as_list(value):
 
 
 def download(module, client, urls):
+    """Every file of ``urls`` (URL: listed size) into dest, verified; a file recorded before and still in dest is not
+    downloaded again."""
     p = module.params
-    downloads = Downloads(p['dest'], module.check_mode, records=Ledger(p['server_url'], p['cache_dir']))
-    for url in urls:
-        name = (parse_qs(urlsplit(url).query).get('file') or [urlsplit(url).path])[0].rsplit('/', 1)[-1]
-        if downloads.reuse(url, name):
-            continue
-        chunks = client.download_chunks(url)
-        if chunks is None:
-            raise AvdError('the server does not have the file %s any more' % client.redact(url), '/attachment')
-        downloads.store(chunks, name, url=url)
+    downloads = Downloads(p['dest'], module.check_mode, records=Ledger(p['server_url'], p['cache_dir']),
+                          checksums=Checksums(p['checksum']))
+    try:
+        downloads.checksums.expect_files(len(urls))
+        for url, listed_size in urls.items():
+            name = (parse_qs(urlsplit(url).query).get('file') or [urlsplit(url).path])[0].rsplit('/', 1)[-1]
+            if downloads.reuse(url, name, listed_size):
+                continue
+            client.download_file(url, downloads, name, listed_size, p['allow_http_download'])
+        downloads.finish()
+    except DownloadError as exc:
+        raise AvdError(str(exc), '/attachment')
     return downloads
 
 
@@ -476,34 +549,67 @@ def update_layout(module, client, record_id):
     return True
 
 
-def remembered(module, client):
+def room_entry(ledger, room_id):
+    """What this machine recorded about the room's mixed recording: ``(record_id, unsettled)``.
+
+    ``unsettled`` is a dict when a start was sent whose answer never arrived: a recording may run whose id the API
+    will not tell. Its ``known`` list, once taken, holds the room's recordings that had finished while that one ran,
+    so the recording can be told apart from them after it stops.
+    """
+    unsettled = ledger.get(UNSETTLED_KIND, room_id)
+    if unsettled is not None:
+        return None, unsettled if isinstance(unsettled, dict) else {}
+    return ledger.get(STARTED_KIND, room_id) or None, None
+
+
+def remembered(module, client, ledger):
     """The mixed recording this machine last started in the room and its status, while the server knows it.
 
     Q-AVD-40040: a room has one mixed recording at a time, and the API cannot list them, so this record is how a task
-    without ``record_id`` finds "the room's recording" again.
+    without ``record_id`` finds "the room's recording" again. Returns ``(record_id, status, unsettled)``.
     """
     p = module.params
-    ledger = Ledger(p['server_url'], p['cache_dir'])
-    record_id = ledger.get(STARTED_KIND, p['room_id'])
+    record_id, unsettled = room_entry(ledger, p['room_id'])
     if not record_id:
-        return None, None
+        return None, None, unsettled
     try:
-        return record_id, status_of(client, record_id)
+        return record_id, status_of(client, record_id), None
     except AvdApiError as exc:
         if exc.code != NO_SUCH_RECORD:
             raise
         if not module.check_mode:
             ledger.forget(STARTED_KIND, p['room_id'])
-        return None, None
+        return None, None, None
+
+
+def finished_ids(client, room_id):
+    """Ids of the room's recordings that /room/mix_record/get lists (those that have stopped)."""
+    entries = api_payload(client.call('/room/mix_record/get', {'room_id': room_id}))
+    return [str(entry['record_id']) for entry in _as_list(entries or []) if isinstance(entry, dict) and entry.get('record_id')]
+
+
+def running_unknown(module, client, ledger, unsettled, changed):
+    """A recording runs in the room after a start whose answer was lost; its id is unknown until it stops."""
+    room_id = module.params['room_id']
+    if not unsettled or 'known' not in unsettled:
+        # The recording that start began is running, so it is not among the finished ones listed now.
+        ledger.put(UNSETTLED_KIND, room_id, {'known': finished_ids(client, room_id)})
+    module.warn('a mixed recording runs in room %s, most likely the one a start sent from this machine began when its '
+                'answer was lost; the API does not tell its record_id. A stop of the room from this machine without '
+                'record_id finds it among the room\'s recordings once it has stopped' % room_id)
+    return changed, {'record_id': None, 'status': 'recording'}, None if changed else 'recording'
 
 
 def start(module, client):
     p = module.params
+    room_id = p['room_id']
+    ledger = Ledger(p['server_url'], p['cache_dir'])
     record_id = p['record_id']
+    unsettled = None
     if record_id:
         status = status_of(client, record_id)
     else:
-        record_id, status = remembered(module, client)
+        record_id, status, unsettled = remembered(module, client, ledger)
     before = STATUS_NAMES.get(status) if record_id else None
     if before in ('started', 'recording'):
         changed = update_layout(module, client, record_id)
@@ -511,34 +617,64 @@ def start(module, client):
     if module.check_mode:
         return True, {'record_id': None, 'status': 'recording'}, before
     params = dict((name, p[name]) for name in START_OPTIONS if p[name] is not None)
-    params['room_id'] = p['room_id']
+    params['room_id'] = room_id
+    if unsettled is None:
+        # Written before the start is sent: when its answer is lost, or this process ends first, the next run knows
+        # that a recording may run whose id it was not told.
+        ledger.put(UNSETTLED_KIND, room_id, {})
+    lost_here = False
     try:
-        body = client.call('/room/mix_record/start', params, write=True)
+        try:
+            body = client.call('/room/mix_record/start', params, write=True)
+        except AvdOutcomeUnknown:
+            # A room holds one mixed recording at a time, so a second start cannot make a second recording: the server
+            # refuses it (40040) when the first one arrived. That refusal is the only read-back the API offers.
+            lost_here = True
+            try:
+                body = client.call('/room/mix_record/start', params, write=True)
+            except AvdOutcomeUnknown:
+                raise AvdError('the answers to two starts in room %s were lost; whether a recording runs there is unknown. '
+                               'Run the task again: a start in a room that records is refused (40040), which settles it'
+                               % room_id, '/room/mix_record/start')
     except AvdApiError as exc:
+        if exc.code == ALREADY_RECORDING and (lost_here or unsettled is not None):
+            return running_unknown(module, client, ledger, unsettled, changed=lost_here)
+        if unsettled is None:
+            ledger.forget(UNSETTLED_KIND, room_id)
         if exc.code != ALREADY_RECORDING:
             raise
-        module.warn('a mixed recording already runs in room %s; the API does not tell its record_id' % p['room_id'])
-        return False, {'record_id': p['record_id'], 'status': 'recording'}, 'recording'
+        module.warn('a mixed recording already runs in room %s; the API does not tell its record_id' % room_id)
+        return False, {'record_id': None, 'status': 'recording'}, 'recording'
     record_id = body.get('record_id')
-    ledger = Ledger(p['server_url'], p['cache_dir'])
-    if record_id:
-        ledger.put(STARTED_KIND, p['room_id'], record_id)
-    if record_id and wanted_layout(p):
+    ledger.forget(UNSETTLED_KIND, room_id)
+    if not record_id:
+        return True, {'record_id': None, 'status': None}, before
+    ledger.put(STARTED_KIND, room_id, record_id)
+    module.done.update(changed=True, record={'record_id': record_id, 'status': None})
+    if wanted_layout(p):
         ledger.put(LAYOUT_KIND, record_id, wanted_layout(p))
-    return True, {'record_id': record_id, 'status': STATUS_NAMES.get(status_of(client, record_id)) if record_id else None}, before
+    return True, {'record_id': record_id, 'status': STATUS_NAMES.get(status_of(client, record_id))}, before
 
 
 def stop(module, client):
     p = module.params
+    ledger = Ledger(p['server_url'], p['cache_dir'])
+    needs_record = p['transcode'] or p['dest'] is not None
     record_id = p['record_id']
     if record_id:
         before = STATUS_NAMES.get(status_of(client, record_id))
     else:
         # Without record_id every mixed recording of the room is stopped; the one this machine started there, if
         # any, is the one waited for and downloaded.
-        record_id, status = remembered(module, client)
+        record_id, status, unsettled = remembered(module, client, ledger)
         before = STATUS_NAMES.get(status) if record_id else None
-        if not record_id and (p['transcode'] or p['dest'] is not None):
+        if unsettled is not None:
+            return stop_unsettled(module, client, ledger, unsettled)
+        if not record_id and needs_record:
+            if module.check_mode:
+                # The recording a check-mode start earlier in the play would begin is not on the server, and the API
+                # cannot tell whether another runs: the stop that would be sent is the prediction (see the notes).
+                return True, {'record_id': None, 'status': 'stopped'}, None, None
             module.fail_json(msg='%s needs record_id: this machine started no recording in room %s that the server '
                                  'still knows, and the API cannot list them' % ('transcode' if p['transcode'] else 'dest', p['room_id']))
     known_stopped = bool(record_id) and before in ('stopped', 'stopped abnormally')
@@ -551,8 +687,14 @@ def stop(module, client):
         params = {'room_id': p['room_id']}
         if p['record_id']:
             params['record_id'] = record_id
+
+        def stop_arrived():
+            # A stop whose answer was lost arrived when the recording no longer runs.
+            return {} if status_of(client, record_id) not in RUNNING else None
+
         try:
-            client.call('/room/mix_record/stop', params, write=True, idempotent=True)
+            client.call('/room/mix_record/stop', params, write=True, idempotent=True,
+                        verify=stop_arrived if record_id and not known_stopped else None)
             changed = True
             module.done.update(changed=True, record={'record_id': record_id, 'status': 'stopping'})
         except AvdApiError as exc:
@@ -562,10 +704,73 @@ def stop(module, client):
         if changed and known_stopped:
             # What stopped was started elsewhere after the recording known here: its record_id is unknown.
             module.done['record'] = {'record_id': None, 'status': 'stopping'}
-            if p['transcode'] or p['dest'] is not None:
+            if needs_record:
                 module.fail_json(msg='stopped a recording of room %s that this machine did not start; without its '
                                      'record_id it cannot be waited for, transcoded or downloaded' % p['room_id'], **module.done)
             return True, {'record_id': None, 'status': 'stopping'}, before, None
+    return archive(module, client, record_id, changed, before)
+
+
+def stop_unsettled(module, client, ledger, unsettled):
+    """Stop the room after a start whose answer was lost, and find that recording among the finished ones."""
+    p = module.params
+    room_id = p['room_id']
+    needs_record = p['transcode'] or p['dest'] is not None
+    if module.check_mode:
+        return True, {'record_id': None, 'status': 'stopped'}, None, None
+    lost = []
+
+    def note_lost_answer():
+        lost.append(True)
+        return None  # the stop is sent again: it stops the same recordings or answers 40041
+
+    try:
+        client.call('/room/mix_record/stop', {'room_id': room_id}, write=True, idempotent=True, verify=note_lost_answer)
+        changed = True
+    except AvdApiError as exc:
+        if exc.code != NOT_RECORDING:
+            raise
+        # After a lost answer, "not recording" most likely means that the first stop arrived.
+        changed = bool(lost)
+    if changed:
+        module.done.update(changed=True, record={'record_id': None, 'status': 'stopping'})
+    if 'known' not in unsettled:
+        # The run that sent the start ended before it could list the room's earlier recordings, so nothing tells
+        # the recording apart from them.
+        ledger.forget(UNSETTLED_KIND, room_id)
+        if needs_record:
+            module.fail_json(msg='%s needs record_id: the answer to a start in room %s was lost, and which of the room\'s '
+                                 'recordings it began cannot be told; find it with avd_recording_info'
+                                 % ('transcode' if p['transcode'] else 'dest', room_id), **module.done)
+        return changed, {'record_id': None, 'status': 'stopping' if changed else None}, None, None
+
+    def read():
+        found = [record_id for record_id in finished_ids(client, room_id) if record_id not in unsettled['known']]
+        return found or None, 'not listed yet'
+
+    if changed or needs_record:
+        found = poll(module, '/room/mix_record/get', 'the stop of the recording in room %s' % room_id,
+                     'the recording stopped in room %s was not listed' % room_id, read)
+    else:
+        found = read()[0] or []
+    if len(found) > 1:
+        module.fail_json(msg='%d recordings of room %s stopped since a start whose answer was lost (%s); give the '
+                             'record_id of the one to archive' % (len(found), room_id, ', '.join(found)), **module.done)
+    if not found:
+        # Nothing ran: the start whose answer was lost did not begin a recording.
+        ledger.forget(UNSETTLED_KIND, room_id)
+        if needs_record:
+            module.fail_json(msg='%s needs a recording: none ran in room %s (the start whose answer was lost did not '
+                                 'begin one)' % ('transcode' if p['transcode'] else 'dest', room_id))
+        return False, {'record_id': None, 'status': None}, None, None
+    ledger.put(STARTED_KIND, room_id, found[0])
+    ledger.forget(UNSETTLED_KIND, room_id)
+    return archive(module, client, found[0], changed, 'recording' if changed else None)
+
+
+def archive(module, client, record_id, changed, before):
+    """Wait for a stopped recording, transcode it and download its files, as the options ask."""
+    p = module.params
     status = before
     if record_id and (p['wait'] or p['dest'] is not None):
         status = STATUS_NAMES[wait_stopped(module, client, record_id)]
@@ -594,8 +799,8 @@ def start_desktop(module, client):
     p = module.params
     if module.check_mode:
         return True, {'record_id': None, 'status': 'recording'}, None
-    params = {'room_id': p['room_id'], 'name': p['name'], 'enable_realtime_transcode': bool(p['enable_realtime_transcode']),
-              'resource_id': p['resource_id']}
+    # Without real-time transcoding a desktop recording never lists a file (validate() refuses false).
+    params = {'room_id': p['room_id'], 'name': p['name'], 'enable_realtime_transcode': True, 'resource_id': p['resource_id']}
     try:
         client.call('/room/desktop_record/start', params, write=True)
     except AvdApiError as exc:
@@ -608,19 +813,16 @@ def start_desktop(module, client):
 def desktop_files(module, client):
     """URLs of the desktop recording's files, once the server lists them (Q-AVD-38: no status to wait on)."""
     p = module.params
-    deadline = time.monotonic() + p['wait_timeout']
-    while True:
+
+    def read():
         entries = api_payload(client.call('/room/desktop_record/get', {'room_id': p['room_id'], 'name': p['name']}))
-        urls = []
+        urls = {}
         for entry in _as_list(entries or []):
-            for url in _as_list(entry.get('download_url') or entry.get('down_url')):
-                if url and url not in urls:
-                    urls.append(url)
-        if urls or not p['wait']:
-            return urls
-        if time.monotonic() + p['poll_interval'] > deadline:
-            raise AvdError('desktop recording %s listed no file within wait_timeout' % p['name'], '/room/desktop_record/get')
-        time.sleep(p['poll_interval'])
+            listed_files(entry, urls)
+        return (urls if urls or not p['wait'] else None), 'no file listed yet'
+
+    return poll(module, '/room/desktop_record/get', 'the files of desktop recording %s' % p['name'],
+                'desktop recording %s listed no file' % p['name'], read)
 
 
 def stop_desktop(module, client):
@@ -637,6 +839,14 @@ def stop_desktop(module, client):
         changed = False
     files = download(module, client, desktop_files(module, client)) if p['dest'] is not None else None
     return changed, {'record_id': None, 'status': 'stopped' if changed or (files and files.files) else None}, None, files
+
+
+class RecordingModule(AvdModule):
+
+    def add_path_info(self, kwargs):
+        # AnsibleModule would describe the directory named by the result's 'dest' (owner, mode, its size...) as if
+        # the task managed it; the result describes the recording and its files only.
+        return kwargs
 
 
 def run(module):
@@ -667,7 +877,7 @@ def run(module):
 
 
 def main():
-    module = AvdModule(
+    module = RecordingModule(
         argument_spec=dict(
             room_id=dict(type='str', required=True),
             kind=dict(type='str', default='mix', choices=['mix', 'desktop']),
@@ -704,6 +914,7 @@ def main():
             audio_channels=dict(type='int', choices=[1, 2]),
             audio_samples=dict(type='int'),
             audio_data_exporter_address=dict(type='dict'),
+            **DOWNLOAD_SPEC
         ),
         supports_check_mode=True,
         not_blank=('room_id', 'record_id'),
