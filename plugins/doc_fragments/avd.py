@@ -48,15 +48,31 @@ options:
     type: path
   timeout:
     description:
-      - Seconds to wait for each HTTP answer.
-      - Failed connections, timeouts, HTTP 5xx answers and the server's transient error codes are retried with
-        jittered backoff for at most 60 seconds in all. An HTTP 429 (a rate limiter in front of the server) is retried
-        too, after the pause its C(Retry-After) header asks for; a pause that would end after those 60 seconds fails
-        the task at once, saying so. A write whose answer is lost is never repeated blindly;
-        the module reads back first, so a retry cannot create a duplicate.
+      - Seconds one HTTP call may take, from connecting to the last byte of the answer. An answer still incomplete
+        then (a server sending a few bytes at a time) fails the call, naming it, and is not asked for again.
+      - A file being downloaded or uploaded may take longer, but fails when no byte moves for O(timeout) seconds.
+      - Calls that did not get through (connection refused or reset, an answer lost, HTTP 408 or 5xx, the server's
+        transient error codes) are retried with jittered backoff for at most 60 seconds in all. An HTTP 429 (a rate
+        limiter in front of the server) is retried too, after the pause its C(Retry-After) header asks for; a pause
+        that would end after those 60 seconds fails the task at once, saying so. A write whose answer is lost is
+        never repeated blindly; the module reads back first, so a retry cannot create a duplicate.
+      - What cannot heal fails at once, without another attempt, a host name that does not exist, a certificate that
+        cannot be verified, a URL that cannot be sent, an API call redirected elsewhere, an answer over O(timeout),
+        an answer larger than 16 MiB, and HTTP 4xx other than 408 and 429 (413 among them, an upload too large for
+        the server).
       - If not set, the value of the E(AVD_TIMEOUT) environment variable is used.
     type: int
     default: 30
+  task_timeout:
+    description:
+      - Seconds the whole task may take in HTTP calls, their retries and the module's waits together. When they are
+        spent, the task fails naming the call in progress and O(task_timeout); no retry starts that would end later.
+      - Not set, the task has no bound of its own. Each call is then bounded by O(timeout), its retries by 60 seconds,
+        and a module's waiting by its own C(wait_timeout) where it has one.
+      - With a module's C(wait_timeout), whichever ends first ends the task. A wait reaching O(task_timeout) ends at
+        its next request, at most one poll interval later.
+      - If not set, the value of the E(AVD_TASK_TIMEOUT) environment variable is used.
+    type: int
   token_cache:
     description:
       - Keep the token obtained with O(access_key) and O(secret_key) in a file readable only by its owner, so
@@ -114,11 +130,16 @@ options:
     env:
       - name: AVD_CA_PATH
   timeout:
-    description: Seconds to wait for each HTTP answer.
+    description: Seconds one HTTP call may take, from connecting to the last byte of the answer.
     type: int
     default: 30
     env:
       - name: AVD_TIMEOUT
+  task_timeout:
+    description: Seconds all the calls of the plugin and their retries may take together; not set, no bound of its own.
+    type: int
+    env:
+      - name: AVD_TASK_TIMEOUT
   token_cache:
     description: Keep the token in a cache file readable only by its owner (see the modules' documentation).
     type: bool

@@ -63,7 +63,7 @@ from ansible.errors import AnsibleLookupError
 from ansible.plugins.lookup import LookupBase
 from ansible.utils.display import Display
 
-from ansible_collections.rtcops.conference.plugins.module_utils._http import url_problem, url_secrets
+from ansible_collections.rtcops.conference.plugins.module_utils._http import connection_problem, url_problem, url_secrets
 from ansible_collections.rtcops.conference.plugins.module_utils._avd_client import AvdApiError, AvdClient, AvdError
 from ansible_collections.rtcops.conference.plugins.module_utils._secrets import credential_problem, redact
 from ansible_collections.rtcops.conference.plugins.module_utils._token_cache import TokenCache
@@ -98,15 +98,17 @@ class LookupModule(LookupBase):
         if problem:
             raise AnsibleLookupError('avd_token: %s' % problem)
         timeout = self.get_option('timeout')
-        if timeout <= 0:
-            raise AnsibleLookupError('avd_token: timeout must be a positive number of seconds, got %s' % timeout)
+        task_timeout = self.get_option('task_timeout')
+        problem = connection_problem({'server_url': server_url, 'timeout': timeout, 'task_timeout': task_timeout}, 'server_url')
+        if problem:
+            raise AnsibleLookupError('avd_token: %s' % redact(problem, secrets))
 
         client = None
         try:
             cache = TokenCache(self.get_option('cache_dir'), warn=Display().warning) if self.get_option('token_cache') else None
             client = AvdClient(server_url, access_key=access_key, secret_key=secret_key,
                                validate_certs=self.get_option('validate_certs'), ca_path=self.get_option('ca_path'),
-                               timeout=timeout, token_cache=cache)
+                               timeout=timeout, token_cache=cache, task_timeout=task_timeout)
             token = client.token()
             if client.token_calls == 0:
                 # A cached token may have expired on the server, and whoever uses the lookup's token cannot renew

@@ -12,13 +12,14 @@ each of them can use it.
 from __future__ import annotations
 
 import json
+import re
 import threading
 from urllib.parse import quote, quote_plus
 
 # RetryPolicy and MultipartFile live in _http (other vendors' clients use them too); AvdClient's callers and tests
 # still reach them through this module.
 from ansible_collections.rtcops.conference.plugins.module_utils._http import (
-    HttpSession, MultipartFile, RetryPolicy, TlsError, TransportError, retry_after, url_secrets,
+    Deadline, HttpSession, MultipartFile, RetryPolicy, TransportError, retry_after, shown_url, url_secrets,
 )
 from ansible_collections.rtcops.conference.plugins.module_utils._download import DownloadError, Remote, StoreError
 from ansible_collections.rtcops.conference.plugins.module_utils._secrets import redact
@@ -28,6 +29,14 @@ API_PREFIX = '/sdkapi/v2'
 AUTH_FAILED_CODES = frozenset((401, 40001))  # Q-AVD-43: the example says 401, the table 40001
 TOKEN_INVALID_CODE = 40003
 TOO_MANY_REQUESTS = 429
+# The server (or nginx in front of it) gave up waiting for the whole request: it was not handled, so it may be resent.
+REQUEST_TIMEOUT = 408
+# What an HTTP error status says, for the messages; nginx in front of the server answers 413 beyond its
+# client_max_body_size, and 404 for a path it does not serve (a server_url that is not the AVD server).
+STATUS_MEANINGS = {
+    404: 'not found',
+    413: 'request too large',
+}
 # Codes the documents describe as infrastructure trouble (redis, mysql, request timeout) rather than
 # as an answer about the request itself.
 TRANSIENT_CODES = frozenset((41001, 41002, 41003))
@@ -97,6 +106,16 @@ class AvdOutcomeUnknown(AvdError):
     """A write was sent but its answer was lost, and reading back could not settle what happened."""
 
 
+class _Final(Exception):
+    """Internal: an attempt that reached the server failed in a way a repeat would not heal (no complete answer in
+    time, an answer too large): reported at once, saying when a write may have been applied."""
+
+    def __init__(self, error, sent):
+        super().__init__(str(error))
+        self.error = error
+        self.sent = sent
+
+
 class _Retryable(Exception):
     """Internal: an attempt failed in a way that may succeed if repeated."""
 
@@ -161,7 +180,7 @@ class AvdClient:
     """
 
     def __init__(self, server_url, access_key=None, secret_key=None, token=None, validate_certs=True, ca_path=None,
-                 timeout=30, token_cache=None, retry=None):
+                 timeout=30, token_cache=None, retry=None, task_timeout=None):
         self.server_url = server_url.rstrip('/')
         self.access_key = access_key
         self.secret_key = secret_key
@@ -169,11 +188,13 @@ class AvdClient:
         self.timeout = timeout
         self.token_cache = token_cache
         self.retry = retry or RetryPolicy()
+        # One bound for the whole task, shared by every thread's session, the retries and the module's waits.
+        self.deadline = Deadline(task_timeout, 'task_timeout', self.retry.clock)
         self.token_calls = 0
         self.requests = 0  # HTTP requests sent, retries included: modules report it, benchmarks count by it
         self._token = token
         self._secrets = [s for s in (secret_key, token) if s] + url_secrets(server_url)
-        self._session_options = dict(validate_certs=validate_certs, ca_path=ca_path, timeout=timeout)
+        self._session_options = dict(validate_certs=validate_certs, ca_path=ca_path, timeout=timeout, deadline=self.deadline)
         self._local = threading.local()
         self._token_lock = threading.RLock()
 
@@ -273,11 +294,18 @@ class AvdClient:
         return self._with_retries(path, attempt, write, idempotent, verify)
 
     def _with_retries(self, call, attempt, write, idempotent, verify):
-        """Run ``attempt()`` until it succeeds, fails for good, or the retry deadline passes."""
-        started = delays = None
+        """Run ``attempt()`` until it succeeds, fails for good, or the retry deadline (or the task's) passes."""
+        backoff = None
+        attempts = 0
         while True:
+            attempts += 1
             try:
                 return attempt()
+            except _Final as failure:
+                if failure.sent and write:
+                    raise AvdTransportError('%s; the server may or may not have applied AVD call %s, and it was not '
+                                            'repeated' % (failure.error, call), call)
+                raise failure.error
             except _Retryable as failure:
                 if failure.sent and write:
                     # The write may have been applied: a read-back settles it before anything is repeated.
@@ -289,22 +317,26 @@ class AvdClient:
                         raise AvdOutcomeUnknown(
                             '%s; the server may or may not have applied AVD call %s, and it was not repeated '
                             'because repeating it could create a duplicate' % (failure.error, call), call)
-                if delays is None:  # the deadline counts from the first failure
-                    started = self.retry.clock()
-                    delays = self.retry.delays(started)
-                delay = next(delays, None)
-                if delay is not None and failure.retry_after:
-                    delay = self.retry.pause(delay, failure.retry_after, started)
+                if backoff is None:  # the retry deadline counts from the first failure
+                    backoff = self.retry.backoff(deadline=self.deadline)
+                delay = backoff.next(failure.retry_after)
                 if delay is None:
-                    raise failure.error
+                    raise self._gave_up(failure.error, attempts, backoff)
                 self.retry.sleep(delay)
+
+    def _gave_up(self, error, attempts, backoff):
+        """``error`` saying how many attempts were made, and why there was no other one."""
+        if isinstance(error, AvdTransportError) and (attempts > 1 or backoff.stopped_by_task):
+            error.args = ('%s (gave up after %d attempt%s: %s)' % (error.args[0], attempts, 's' if attempts > 1 else '',
+                                                                backoff.why_not()),)
+        return error
 
     def _attempt(self, call, method, url, **kwargs):
         response = self._send(call, method, url, **kwargs)
         try:
             data = response.read()
         except TransportError as exc:
-            raise _Retryable(AvdTransportError(self._describe(call, exc), call), sent=True)
+            raise self._transport_failure(call, exc)
         return self._decode(call, response.status, data, response.headers)
 
     def _send(self, call, method, url, body=None, headers=None):
@@ -313,19 +345,36 @@ class AvdClient:
             self.requests += 1
         try:
             return self.http.request(method, url, body=body, headers=headers)
-        except TlsError as exc:
-            raise AvdTransportError(self._describe(call, exc), call)
         except TransportError as exc:
-            raise _Retryable(AvdTransportError(self._describe(call, exc), call), sent=exc.sent)
+            raise self._transport_failure(call, exc)
+
+    def _transport_failure(self, call, exc):
+        """What to raise for a request that got no usable answer: the error itself when the request was not sent
+        and would fail the same way again, wrapped to be retried or reported as final otherwise."""
+        error = AvdTransportError(self._describe(call, exc), call)
+        if exc.transient:
+            return _Retryable(error, sent=exc.sent)
+        return _Final(error, sent=exc.sent) if exc.sent else error
 
     def _decode(self, call, status, data, headers=None):
         text = data.decode('utf-8', 'replace')
         if status == TOO_MANY_REQUESTS:
             raise self._rate_limited(call, headers)
+        if status == REQUEST_TIMEOUT:
+            raise _Retryable(AvdTransportError('AVD call %s was not received in time by the server (HTTP 408)' % call, call),
+                             sent=False)
         if status >= 500:
             raise _Retryable(AvdTransportError('AVD call %s failed with HTTP status %s' % (call, status), call), sent=True)
         if status >= 400:
-            raise AvdTransportError('AVD call %s failed with HTTP status %s: %s' % (call, status, self._excerpt(text)), call)
+            meaning = STATUS_MEANINGS.get(status)
+            raise AvdTransportError('AVD call %s failed: %s (HTTP %s): %s'
+                                    % (call, meaning, status, self._excerpt(text)) if meaning else
+                                    'AVD call %s failed with HTTP status %s: %s' % (call, status, self._excerpt(text)), call)
+        if 300 <= status < 400:
+            location = headers.get('Location') if headers is not None else None
+            raise AvdTransportError('AVD call %s was redirected (HTTP %s%s); API calls are not followed to another '
+                                    'address: check server_url' % (call, status, ' to %s' % self.redact(shown_url(location))
+                                                                    if location else ''), call)
         try:
             body = json.loads(text)
         except ValueError:
@@ -353,7 +402,10 @@ class AvdClient:
         return self.redact('AVD call %s to %s: %s' % (call, self.server_url, error))
 
     def _excerpt(self, text, limit=300):
-        text = ' '.join((text or '').split())
+        text = text or ''
+        if text.lstrip()[:1] == '<':  # an error page of a proxy: its words, not its markup
+            text = re.sub(r'<[^>]*>', ' ', text)
+        text = ' '.join(text.split())
         return self.redact(text[:limit] + ('...' if len(text) > limit else ''))
 
     # -- files -----------------------------------------------------------------------------------

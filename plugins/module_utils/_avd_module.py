@@ -25,6 +25,7 @@ CONNECTION_SPEC = dict(
     validate_certs=dict(type='bool', default=True, fallback=(env_fallback, ['AVD_VALIDATE_CERTS'])),
     ca_path=dict(type='path', fallback=(env_fallback, ['AVD_CA_PATH'])),
     timeout=dict(type='int', default=30, fallback=(env_fallback, ['AVD_TIMEOUT'])),
+    task_timeout=dict(type='int', fallback=(env_fallback, ['AVD_TASK_TIMEOUT'])),
     token_cache=dict(type='bool', default=True, fallback=(env_fallback, ['AVD_TOKEN_CACHE'])),
     cache_dir=dict(type='path', fallback=(env_fallback, ['AVD_CACHE_DIR'])),
 )
@@ -55,7 +56,8 @@ class AvdModule(AnsibleModule):
             cache = TokenCache(p['cache_dir']) if p['token_cache'] and not p['token'] else None
             self._client = avd.AvdClient(
                 p['server_url'], access_key=p['access_key'], secret_key=p['secret_key'], token=p['token'],
-                validate_certs=p['validate_certs'], ca_path=p['ca_path'], timeout=p['timeout'], token_cache=cache)
+                validate_certs=p['validate_certs'], ca_path=p['ca_path'], timeout=p['timeout'], token_cache=cache,
+                task_timeout=p['task_timeout'])
         return self._client
 
     def fail_avd(self, error, **result):

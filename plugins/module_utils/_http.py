@@ -15,12 +15,14 @@ from __future__ import annotations
 import datetime
 import email.utils
 import http.client
+import io
 import os
 import random
+import re
 import socket
 import ssl
 import time
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 from ansible_collections.rtcops.conference.plugins.module_utils._secrets import tidy_credentials
 
@@ -28,6 +30,17 @@ from ansible_collections.rtcops.conference.plugins.module_utils._secrets import 
 # One read of an answer may wait this long at most: beyond it a socket timeout is not a bound anyone wants (and far
 # beyond it the operating system refuses the value).
 MAX_TIMEOUT = 3600
+
+# Answers parsed in memory (API replies, error pages) are read up to this size and refused beyond it: the largest
+# documented reply (a list of rooms or gateways) is far below it, and a runaway reply must not take the host's memory.
+MAX_REPLY_BYTES = 16 * 1024 * 1024
+_READ_BLOCK = 64 * 1024
+
+# getaddrinfo's verdicts that a name does not exist; EAI_AGAIN (no answer from the resolver yet) may heal.
+_NAME_NOT_FOUND = frozenset(code for code in (getattr(socket, 'EAI_NONAME', None), getattr(socket, 'EAI_NODATA', None))
+                            if code is not None)
+# What no request line may hold (http.client refuses it too, quoting the whole URL with its tokens).
+_UNSENDABLE = re.compile('[\x00-\x20\x7f]')
 
 
 def _parts(value):
@@ -94,6 +107,9 @@ def connection_problem(params, url_option):
     timeout = params.get('timeout')
     if timeout is not None and not 0 < timeout <= MAX_TIMEOUT:
         return 'timeout must be between 1 and %d seconds, got %s' % (MAX_TIMEOUT, timeout)
+    task_timeout = params.get('task_timeout')
+    if task_timeout is not None and task_timeout <= 0:
+        return 'task_timeout must be a positive number of seconds (or left unset for no bound), got %s' % task_timeout
     ca_path = params.get('ca_path')
     if ca_path:
         if not os.path.isfile(ca_path):
@@ -106,24 +122,180 @@ def connection_problem(params, url_option):
 
 
 class TransportError(Exception):
-    """No usable answer. ``sent`` is False only when the request provably never reached the server."""
+    """No usable answer.
 
-    def __init__(self, message, sent):
+    ``sent`` is False only when the request provably never reached the server. ``transient`` is False when the same
+    request would fail the same way (a host name that does not exist, a URL that cannot be sent, a reply too large, a
+    call that outlived its bound): those are reported at once instead of being repeated until a retry deadline.
+    """
+
+    def __init__(self, message, sent, transient=True):
         super().__init__(message)
         self.sent = sent
+        self.transient = transient
 
 
 class TlsError(TransportError):
     """The server's certificate could not be verified, or the TLS handshake failed."""
 
+    def __init__(self, message, sent=False):
+        super().__init__(message, sent, transient=False)
+
+
+class TaskTimeout(TransportError):
+    """The task's own deadline (``task_timeout``) was reached; nothing more may be tried."""
+
+    def __init__(self, message, sent):
+        super().__init__(message, sent, transient=False)
+
+
+class Deadline:
+    """The moment by which a whole task must be done, set by an option; without seconds there is no such moment.
+
+    Shared by a client's sessions, its retries and the module's waits, so that one number bounds them all.
+    """
+
+    def __init__(self, seconds=None, option='task_timeout', clock=time.monotonic):
+        self.seconds = seconds
+        self.option = option
+        self.clock = clock
+        self.ends = None if seconds is None else clock() + seconds
+
+    def remaining(self):
+        """Seconds left (never below 0), or None without a bound."""
+        return None if self.ends is None else max(0.0, self.ends - self.clock())
+
+    def allows(self, seconds):
+        """Whether something that takes ``seconds`` ends before the deadline."""
+        remaining = self.remaining()
+        return remaining is None or seconds < remaining
+
+    def passed(self):
+        return self.ends is not None and self.clock() >= self.ends
+
+    def __str__(self):
+        return '%s of %s s' % (self.option, _seconds(self.seconds))
+
+    def reached(self):
+        return '%s reached' % self
+
+
+class _CallBound:
+    """How long the next socket operation of one connection may wait.
+
+    A call (connect, request, complete answer) must end within ``timeout`` of its start; a stream (a body sent from a
+    file, a download read in chunks) may last longer, but never stall for ``timeout``; both end at the task deadline.
+    """
+
+    def __init__(self, timeout, deadline, clock):
+        self.timeout = timeout
+        self.deadline = deadline
+        self.clock = clock
+        self.ends = None
+        self.limited_by = 'stall'
+
+    def start_call(self):
+        self.ends = self.clock() + self.timeout
+
+    def start_stream(self):
+        self.ends = None
+
+    def wait(self):
+        """Seconds the next operation may block; raises socket.timeout when no time is left."""
+        limit, self.limited_by = self.timeout, 'stall'
+        if self.ends is not None:
+            limit, self.limited_by = self.ends - self.clock(), 'call'
+        task = self.deadline.remaining() if self.deadline is not None else None
+        if task is not None and task <= limit:
+            limit, self.limited_by = task, 'task'
+        if limit <= 0:
+            raise socket.timeout('no time left')
+        return limit
+
+    def timed_out(self, sent, waiting_for):
+        """The error for a socket operation that ran out of the time ``wait`` gave it."""
+        if self.limited_by == 'task':
+            return TaskTimeout('%s while %s' % (self.deadline.reached(), waiting_for), sent)
+        if self.limited_by == 'call':
+            # The server had the request and did not finish answering: a repeat would only wait as long again.
+            return TransportError('no complete answer within %s s (timeout)' % _seconds(self.timeout), sent,
+                                  transient=not sent)
+        return TransportError('no data for %s s (timeout) while %s' % (_seconds(self.timeout), waiting_for), sent)
+
+
+class _BoundedReader(io.RawIOBase):
+    """A connection's socket as a file whose every read waits no longer than the bound allows.
+
+    http.client reads a status line, headers and bodies through ``sock.makefile('rb')``, with the socket's timeout
+    applied to each read only: a reply dripping a few bytes at a time would never end. This file sets the timeout to
+    what is left before each read.
+    """
+
+    def __init__(self, sock, bound):
+        super().__init__()
+        self._sock = sock
+        self._file = sock.makefile('rb', buffering=0)  # counts as a reference: the socket stays open for the answer
+        self._bound = bound
+
+    def readable(self):
+        return True
+
+    def readinto(self, buffer):
+        self._sock.settimeout(self._bound.wait())
+        return self._file.readinto(buffer)
+
+    def close(self):
+        self._file.close()
+        super().close()
+
+
+class _BoundedSocket:
+    """What http.client.HTTPResponse takes as its socket: only ``makefile`` is asked of it."""
+
+    def __init__(self, sock, bound):
+        self._sock = sock
+        self._bound = bound
+
+    def makefile(self, mode):  # pylint: disable=unused-argument  # http.client always asks for 'rb'
+        return io.BufferedReader(_BoundedReader(self._sock, self._bound))
+
+
+class _BoundedBody:
+    """A request body read from a file, sent without any block waiting longer than the bound allows."""
+
+    def __init__(self, body, connection, bound):
+        self._body = body
+        self._connection = connection
+        self._bound = bound
+
+    def read(self, size=-1):
+        self._connection.sock.settimeout(self._bound.wait())
+        return self._body.read(size)
+
+
+def _bounded_responses(bound):
+    """An http.client ``response_class`` whose answers are read within ``bound``."""
+
+    def response(sock, *args, **kwargs):
+        return http.client.HTTPResponse(_BoundedSocket(sock, bound), *args, **kwargs)
+
+    return response
+
 
 class HttpSession:
-    """One connection per origin, reused for every request of a module run."""
+    """One connection per origin, reused for every request of a module run.
 
-    def __init__(self, validate_certs=True, ca_path=None, timeout=30):
+    ``timeout`` bounds each call: connecting, sending and the complete answer of a reply read in memory. A body sent
+    from a file and an answer read in chunks (downloads) may take longer, but fail when no byte moves for ``timeout``.
+    ``deadline`` (a Deadline) bounds everything together.
+    """
+
+    def __init__(self, validate_certs=True, ca_path=None, timeout=30, deadline=None, clock=None):
         self.validate_certs = validate_certs
         self.ca_path = ca_path
         self.timeout = timeout
+        self.deadline = deadline
+        self.clock = clock or (deadline.clock if deadline is not None else time.monotonic)
         self._tls_context = None
         self._connections = {}
 
@@ -150,6 +322,8 @@ class HttpSession:
                     connection.set_tunnel(host, port)
             else:
                 connection = http.client.HTTPConnection(target_host, target_port, timeout=self.timeout)
+            connection.rtcops_bound = _CallBound(self.timeout, self.deadline, self.clock)
+            connection.response_class = _bounded_responses(connection.rtcops_bound)
             self._connections[origin] = (connection, bool(proxy) and scheme == 'http')
         return self._connections[origin]
 
@@ -159,29 +333,98 @@ class HttpSession:
             connection.close()
 
     def request(self, method, url, body=None, headers=None):
-        """Send one request and return its Response once the status line and headers have arrived."""
-        parts = urlsplit(url)
-        if parts.scheme not in ('http', 'https') or not parts.hostname:
-            raise TransportError('not an http(s) URL', sent=False)
-        origin = (parts.scheme, parts.hostname, parts.port or (443 if parts.scheme == 'https' else 80))
+        """Send one request and return its Response once the status line and headers have arrived.
+
+        Raises TransportError: ``sent`` tells whether the server may have the request, ``transient`` whether another
+        attempt could fare better.
+        """
+        origin, path = _target(url)
+        if self.deadline is not None and self.deadline.passed():
+            raise TaskTimeout('%s before the request was sent' % self.deadline.reached(), sent=False)
         connection, absolute = self._connection(origin)
-        target = url if absolute else (parts.path or '/') + ('?' + parts.query if parts.query else '')
-        if connection.sock is None:
-            try:
-                connection.connect()
-            except ssl.SSLError as exc:
-                self._drop(origin)
-                raise TlsError('TLS verification failed: %s' % exc, sent=False)
-            except OSError as exc:
-                self._drop(origin)
-                raise TransportError(_describe(exc, self.timeout, 'connection failed'), sent=False)
+        target = _sendable(url) if absolute else path
+        bound = connection.rtcops_bound
+        streamed = hasattr(body, 'read')
+        if streamed:
+            bound.start_stream()
+            body = _BoundedBody(body, connection, bound)
+        else:
+            bound.start_call()
+        try:
+            if connection.sock is None:
+                self._connect(origin, connection, bound)
+            connection.sock.settimeout(bound.wait())
+        except TransportError:
+            self._drop(origin)
+            raise
+        except OSError as exc:  # the socket.timeout of wait(): nothing was sent
+            self._drop(origin)
+            raise self._failure(exc, bound, sent=False, what='sending the request')
         try:
             connection.request(method, target, body=body, headers=headers or {})
+        except (http.client.InvalidURL, ValueError) as exc:  # UnicodeError included
+            self._drop(origin)
+            # The exception's text would quote the request line or a header, tokens and all.
+            raise TransportError('the request cannot be sent (%s: its URL or a header holds a character HTTP does not '
+                                 'allow)' % type(exc).__name__, sent=False, transient=False)
+        except (OSError, http.client.HTTPException) as exc:
+            # A server refusing a request (413: too large) answers and closes before the body is all sent: the
+            # answer is worth more than the broken pipe.
+            response = self._answer_after(connection, bound, exc)
+            # The connection is done with either way; an answer keeps its socket open until it is read.
+            self._connections.pop(origin, None)
+            if response is None:
+                connection.close()
+                raise self._failure(exc, bound, sent=True, what='sending the request')
+            return Response(self, origin, response, url, bound, orphan=connection)
+        if streamed:
+            bound.start_call()  # the answer is due within timeout of the last byte of the body
+        try:
             response = connection.getresponse()
         except (OSError, http.client.HTTPException) as exc:
             self._drop(origin)
-            raise TransportError(_describe(exc, self.timeout, 'request failed'), sent=True)
-        return Response(self, origin, response, url)
+            raise self._failure(exc, bound, sent=True, what='waiting for the answer')
+        return Response(self, origin, response, url, bound)
+
+    def _connect(self, origin, connection, bound):
+        connection.timeout = bound.wait()
+        host = '%s:%s' % (connection.host, connection.port)
+        try:
+            connection.connect()
+        except ssl.SSLError as exc:
+            raise TlsError('TLS verification failed: %s' % exc)
+        except socket.gaierror as exc:
+            if exc.errno in _NAME_NOT_FOUND:
+                raise TransportError('name not found: %s (%s); not retried, a name that does not exist stays so'
+                                     % (connection.host, exc.strerror), sent=False, transient=False)
+            raise TransportError('looking up %s failed: %s' % (connection.host, exc.strerror or exc), sent=False)
+        except ConnectionRefusedError:
+            raise TransportError('connection refused by %s: no server listens there (yet)' % host, sent=False)
+        except UnicodeError:  # a host name that cannot be encoded for DNS
+            raise TransportError('%s is not a valid host name' % connection.host, sent=False, transient=False)
+        except (TimeoutError, socket.timeout) as exc:
+            if bound.limited_by == 'task':
+                raise bound.timed_out(False, 'connecting to %s' % host) from exc
+            raise TransportError('no connection to %s within %s s (timeout)' % (host, _seconds(bound.timeout)), sent=False)
+        except OSError as exc:
+            raise TransportError('connecting to %s failed: %s' % (host, exc.strerror or exc), sent=False)
+
+    def _answer_after(self, connection, bound, error):
+        """The answer a server sent before it closed the connection on the request, or None."""
+        if not isinstance(error, (BrokenPipeError, ConnectionResetError)) or connection.sock is None:
+            return None
+        bound.start_call()
+        try:
+            return connection.getresponse()
+        except (OSError, http.client.HTTPException):
+            return None
+
+    def _failure(self, exc, bound, sent, what):
+        if isinstance(exc, (TimeoutError, socket.timeout)):  # distinct classes before Python 3.10
+            return bound.timed_out(sent, what)
+        if isinstance(exc, http.client.RemoteDisconnected):
+            return TransportError('the server closed the connection without answering', sent)
+        return TransportError('%s failed: %s' % (what, exc or type(exc).__name__), sent)
 
     def close(self):
         for origin in list(self._connections):
@@ -189,40 +432,110 @@ class HttpSession:
 
 
 class Response:
-    """An answer whose body is read once, in full or in chunks; an unfinished body closes the connection."""
+    """An answer whose body is read once, in full or in chunks; an unfinished body closes the connection.
 
-    def __init__(self, session, origin, raw, url=None):
+    ``read`` keeps the call's bound (the whole answer within ``timeout``) and refuses more than ``MAX_REPLY_BYTES``;
+    ``chunks`` streams, failing only when no byte comes for ``timeout``.
+    """
+
+    def __init__(self, session, origin, raw, url=None, bound=None, orphan=None):
         self.status = raw.status
         self.headers = raw.headers
         self.url = url
         self._session = session
         self._origin = origin
         self._raw = raw
+        self._bound = bound
+        self._orphan = orphan  # the connection of a request cut short, no longer the session's: closed after this
 
-    def read(self):
+    def read(self, limit=MAX_REPLY_BYTES):
+        """The whole body, at most ``limit`` bytes (a larger answer fails without being read in full)."""
+        declared = self.headers.get('Content-Length') if self.headers is not None else None
+        if declared and declared.strip().isdigit() and int(declared) > limit:
+            self.close()
+            raise _too_large(limit, 'it announces %s bytes' % declared.strip())
+        data = bytearray()
         try:
-            return self._raw.read()
+            while True:
+                chunk = self._raw.read(min(_READ_BLOCK, limit + 1 - len(data)))
+                if not chunk:
+                    break
+                data += chunk
+                if len(data) > limit:
+                    self.close()
+                    raise _too_large(limit, 'it sent more')
         except (OSError, http.client.HTTPException) as exc:
-            self._session._drop(self._origin)
-            raise TransportError(_describe(exc, self._session.timeout, 'reading the answer failed'), sent=True)
+            self.close()
+            raise self._failure(exc)
+        self._finish()
+        return bytes(data)
 
     def chunks(self, size):
+        if self._bound is not None:
+            self._bound.start_stream()
         try:
             while True:
                 try:
                     chunk = self._raw.read(size)
                 except (OSError, http.client.HTTPException) as exc:
-                    raise TransportError(_describe(exc, self._session.timeout, 'reading the answer failed'), sent=True)
+                    raise self._failure(exc)
                 if not chunk:
                     return
                 yield chunk
         finally:
             self.close()
 
+    def _failure(self, exc):
+        if self._bound is None:
+            return TransportError(_describe(exc, self._session.timeout, 'reading the answer failed'), sent=True)
+        return self._session._failure(exc, self._bound, sent=True, what='reading the answer')
+
+    def _finish(self):
+        if self._orphan is not None:
+            self._orphan.close()
+
     def close(self):
-        if not self._raw.isclosed():
+        if self._orphan is not None:
+            self._raw.close()
+            self._orphan.close()
+        elif not self._raw.isclosed():
             # Unread bytes would be taken for the next answer on this connection.
             self._session._drop(self._origin)
+
+
+def _too_large(limit, why):
+    size = '%g MiB' % (limit / 1024.0 / 1024) if limit >= 1024 * 1024 else '%d bytes' % limit
+    return TransportError('answer larger than %s (%s); answers read in memory are limited to that' % (size, why),
+                          sent=True, transient=False)
+
+
+def _seconds(value):
+    return '%g' % value if isinstance(value, (int, float)) else value
+
+
+def _target(url):
+    """``(origin, path and query)`` of a URL the session can send, or a TransportError that no attempt will heal."""
+    text = str(url)
+    if _UNSENDABLE.search(text):
+        raise TransportError('the URL %s holds a space or a control character; it cannot be sent' % shown_url(text),
+                             sent=False, transient=False)
+    try:
+        parts = urlsplit(text)
+        port = parts.port
+    except ValueError as exc:
+        raise TransportError('the URL %s cannot be sent: %s' % (shown_url(text), exc), sent=False, transient=False)
+    if parts.scheme not in ('http', 'https'):
+        raise TransportError('not an http(s) URL (%s); it cannot be sent' % ('%s:' % parts.scheme if parts.scheme else 'no scheme'),
+                             sent=False, transient=False)
+    if not parts.hostname:
+        raise TransportError('the URL %s has no host name; it cannot be sent' % shown_url(text), sent=False, transient=False)
+    origin = (parts.scheme, parts.hostname, port or (443 if parts.scheme == 'https' else 80))
+    return origin, _sendable((parts.path or '/') + ('?' + parts.query if parts.query else ''))
+
+
+def _sendable(text):
+    """``text`` with the characters a request line cannot carry (anything beyond ASCII) percent-encoded as UTF-8."""
+    return text if text.isascii() else quote(text, safe=''.join(chr(code) for code in range(0x21, 0x7f)))
 
 
 def retry_after(headers, now=None):
@@ -279,6 +592,38 @@ class RetryPolicy:
                 return
             attempt += 1
             yield delay
+
+    def backoff(self, started=None, deadline=None):
+        """The pauses of one call's retries, within this policy's deadline and the task's ``deadline``."""
+        return Backoff(self, self.clock() if started is None else started, deadline)
+
+
+class Backoff:
+    """The pauses between the attempts of one call; ``stopped_by_task`` tells why there is no next one."""
+
+    def __init__(self, policy, started, deadline=None):
+        self.policy = policy
+        self.started = started
+        self.deadline = deadline
+        self.stopped_by_task = False
+        self._delays = policy.delays(started)
+
+    def next(self, wanted=None):
+        """The pause before the next attempt (at least the ``wanted`` seconds a server asked for), or None when it
+        would end after the retry deadline or the task's deadline."""
+        delay = next(self._delays, None)
+        if delay is not None and wanted:
+            delay = self.policy.pause(delay, wanted, self.started)
+        if delay is not None and self.deadline is not None and not self.deadline.allows(delay):
+            self.stopped_by_task = True
+            return None
+        return delay
+
+    def why_not(self):
+        """Why no further attempt was made, as a message can say it."""
+        if self.stopped_by_task:
+            return 'another attempt would end after the %s' % self.deadline
+        return 'the retry deadline of %s s has passed' % _seconds(self.policy.deadline)
 
 
 class MultipartFile:

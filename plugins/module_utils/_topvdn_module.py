@@ -19,6 +19,7 @@ CONNECTION_SPEC = dict(
     validate_certs=dict(type='bool', default=True, fallback=(env_fallback, ['TOPVDN_VALIDATE_CERTS'])),
     ca_path=dict(type='path', fallback=(env_fallback, ['TOPVDN_CA_PATH'])),
     timeout=dict(type='int', default=30),
+    task_timeout=dict(type='int', fallback=(env_fallback, ['TOPVDN_TASK_TIMEOUT'])),
 )
 
 
@@ -35,6 +36,7 @@ class TopvdnModule(AnsibleModule):
         if not p['client_token'].strip():
             self.fail_json(msg='client_token must not be empty')
         self.client = TopvdnClient(p['client_token'], p['api_url'], p['validate_certs'], p['ca_path'], p['timeout'])
+        self.client.limit_task(p['task_timeout'])
 
     def run(self, main):
         try:

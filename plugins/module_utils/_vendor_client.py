@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 from ansible_collections.rtcops.conference.plugins.module_utils._download import DownloadError, FileAbsent, Remote, StoreError
 from ansible_collections.rtcops.conference.plugins.module_utils._http import (
-    HttpSession, RetryPolicy, TlsError, TransportError, retry_after,
+    Deadline, HttpSession, RetryPolicy, TransportError, retry_after,
 )
 from ansible_collections.rtcops.conference.plugins.module_utils._secrets import redact
 
@@ -44,23 +44,32 @@ class VendorClient:
 
     vendor = 'vendor'
     error_class = VendorError
-    # Statuses saying the request was not handled at all (a rate limit), so that it can be sent again whatever it was,
-    # after the pause its Retry-After header asks for when that fits in the retry deadline.
-    unhandled_statuses = frozenset((429,))
+    # Statuses saying the request was not handled at all (a rate limit; 408, the server gave up waiting for the whole
+    # request), so that it can be sent again whatever it was, after the pause a Retry-After header asks for when that
+    # fits in the retry deadline.
+    unhandled_statuses = frozenset((408, 429))
 
-    def __init__(self, secrets, validate_certs=True, ca_path=None, timeout=30, retry=None):
+    def __init__(self, secrets, validate_certs=True, ca_path=None, timeout=30, retry=None, task_timeout=None):
         self.secrets = [secret for secret in secrets if secret]
         self.retry = retry or RetryPolicy(deadline=RETRY_DEADLINE)
-        self.http = HttpSession(validate_certs=validate_certs, ca_path=ca_path, timeout=timeout)
+        self.deadline = Deadline(task_timeout)
+        self.http = HttpSession(validate_certs=validate_certs, ca_path=ca_path, timeout=timeout, deadline=self.deadline)
+
+    def limit_task(self, seconds, option='task_timeout'):
+        """Bound everything this client does from now on (calls, retries, the module's waits) by ``seconds``."""
+        self.deadline = Deadline(seconds, option, self.retry.clock)
+        self.http.deadline = self.deadline
 
     def redact(self, text):
         return redact(text, self.secrets)
 
-    def transport_error(self, call, url, exc, attempts=1):
+    def transport_error(self, call, url, exc, attempts=1, why=None):
         """The vendor's error for a request that got no usable answer."""
         text = '%s call %s to %s: %s' % (self.vendor, call, _without_query(url), exc)
         if attempts > 1:
-            text += ' (gave up after %d attempts)' % attempts
+            text += ' (gave up after %d attempts%s)' % (attempts, ': %s' % why if why else '')
+        elif why:
+            text += ' (not sent again: %s)' % why
         return self.error_class(self.redact(text), call=call)
 
     def request(self, call, method, url, body=None, headers=None, replayable=True, before_attempt=None):
@@ -72,8 +81,7 @@ class VendorClient:
         response is returned for the caller to explain like any other. ``before_attempt`` runs before each attempt
         (a client-side rate limit waits there).
         """
-        started = self.retry.clock()
-        delays = self.retry.delays(started)
+        backoff = self.retry.backoff(deadline=self.deadline)
         attempts = 0
         while True:
             attempts += 1
@@ -81,18 +89,20 @@ class VendorClient:
                 before_attempt()
             try:
                 response = self.http.request(method, url, body=body, headers=headers)
-            except TlsError as exc:
-                raise self.transport_error(call, url, exc)  # the same certificate would be refused again
             except TransportError as exc:
-                delay = next(delays, None) if replayable or not exc.sent else None
-                if delay is None:
+                # Not repeated: what would fail the same way (a name that does not exist, a certificate refused, an
+                # unusable URL, an answer too slow or too large) and what may have been applied.
+                if not exc.transient:
                     raise self.transport_error(call, url, exc, attempts)
+                if exc.sent and not replayable:
+                    raise self.transport_error(call, url, exc, attempts, why='it may have been applied')
+                delay = backoff.next()
+                if delay is None:
+                    raise self.transport_error(call, url, exc, attempts, why=backoff.why_not())
             else:
                 if response.status not in self.unhandled_statuses and not (replayable and response.status in RETRY_STATUSES):
                     return response
-                delay = next(delays, None)
-                if delay is not None:
-                    delay = self.retry.pause(delay, retry_after(response.headers), started)
+                delay = backoff.next(retry_after(response.headers))
                 if delay is None:
                     return response
                 response.close()

@@ -224,6 +224,7 @@ def main():
     except ValueError as exc:
         module.fail_json(msg=str(exc))
     client = NetlessClient(p['token'], p['region'], p['api_url'], p['validate_certs'], p['ca_path'], p['timeout'])
+    client.limit_task(p['task_timeout'])
     try:
         run(module, client)
     except NetlessError as exc:

@@ -86,3 +86,146 @@ class TestEncoding:
 def test_transport_helpers_are_still_reachable_through_the_avd_client():
     assert avd.RetryPolicy is _http.RetryPolicy
     assert avd.MultipartFile is _http.MultipartFile
+
+
+class Clock:
+    """Time that passes only when the client sleeps."""
+
+    def __init__(self):
+        self.now = 5000.0
+
+    def __call__(self):
+        return self.now
+
+    def sleep(self, seconds):
+        self.now += seconds
+
+
+class Answer:
+    """What a session returns: a status, headers and a body read once."""
+
+    def __init__(self, status=200, body=b'{"ret": 0, "token": "t0k"}', headers=None):
+        self.status = status
+        self.body = body
+        self.headers = headers or {}
+        self.url = None
+
+    def read(self):
+        return self.body
+
+    def close(self):
+        pass
+
+
+class Session:
+    """Answers each request with the next outcome (the last one again and again): an Answer or an exception."""
+
+    def __init__(self, *outcomes):
+        self.outcomes = list(outcomes)
+        self.sent = []
+
+    def request(self, method, url, body=None, headers=None):
+        self.sent.append((method, url.split('?')[0]))
+        outcome = self.outcomes.pop(0) if len(self.outcomes) > 1 else self.outcomes[0]
+        if isinstance(outcome, Exception):
+            raise outcome
+        return outcome
+
+
+def client_over(session, task_timeout=None):
+    clock = Clock()
+    client = avd.AvdClient('https://avd.example.com', 'ak', 'sk', retry=_http.RetryPolicy(sleep=clock.sleep, clock=clock),
+                           task_timeout=task_timeout)
+    client.http = session
+    return client, clock
+
+
+class TestFailuresThatCannotHeal:
+    """Sent once, reported at once: repeating them could only fail the same way."""
+
+    def test_a_host_name_that_does_not_exist(self):
+        session = Session(_http.TransportError('name not found: avd.example.com (Name or service not known); not retried',
+                                               sent=False, transient=False))
+        client, clock = client_over(session)
+        with pytest.raises(avd.AvdTransportError, match='/app/get_token .*name not found') as info:
+            client.token()
+        assert len(session.sent) == 1 and clock.now == 5000.0
+        assert 'attempts' not in str(info.value)
+
+    @pytest.mark.parametrize('status, words', [
+        (400, 'failed with HTTP status 400: 400 Bad Request nginx'),
+        (404, 'failed: not found (HTTP 404)'),
+        (405, 'failed with HTTP status 405'),
+    ])
+    def test_client_errors(self, status, words):
+        page = b'<html>\r\n<head><title>%d Bad Request</title></head>\r\n<body><hr><center>nginx</center></body></html>' % status
+        session = Session(Answer(status, page if status == 400 else b''), Answer())
+        client, dummy = client_over(session)
+        with pytest.raises(avd.AvdTransportError) as info:
+            client.token()
+        assert words in str(info.value)
+        assert len(session.sent) == 1
+
+    def test_an_upload_too_large_for_the_server(self, tmp_path):
+        source = tmp_path / 'deck.pdf'
+        source.write_bytes(b'%PDF-1.4')
+        session = Session(Answer(413, b'<html><title>413 Request Entity Too Large</title></html>'), Answer())
+        client, clock = client_over(session)
+        with pytest.raises(avd.AvdTransportError) as info:
+            client.upload(str(source), '/docs', 'deck.pdf')
+        assert str(info.value).startswith('AVD call /uploadfile failed: request too large (HTTP 413)')
+        assert len(session.sent) == 1 and clock.now == 5000.0
+
+    def test_an_api_call_redirected_elsewhere(self):
+        session = Session(Answer(302, b'<html>302</html>', {'Location': 'file:///etc/passwd?token=t0k'}), Answer())
+        client, dummy = client_over(session)
+        with pytest.raises(avd.AvdTransportError) as info:
+            client.token()
+        assert str(info.value) == ('AVD call /app/get_token was redirected (HTTP 302 to file:///etc/passwd); API calls are '
+                                   'not followed to another address: check server_url')
+        assert len(session.sent) == 1
+
+    def test_a_write_without_a_complete_answer_in_time_is_not_repeated_and_says_it_may_be_done(self):
+        client, dummy = client_over(Session(Answer()))
+        client.token()
+        session = client.http = Session(_http.TransportError('no complete answer within 30 s (timeout)', sent=True,
+                                                             transient=False), Answer(body=b'{"ret": 0}'))
+        with pytest.raises(avd.AvdTransportError) as info:
+            client.call('/room/update', {'room_id': '1'}, write=True, idempotent=True)
+        assert 'no complete answer within 30 s' in str(info.value)
+        assert 'may or may not have applied AVD call /room/update' in str(info.value)
+        assert len(session.sent) == 1
+
+
+class TestFailuresThatMayHeal:
+
+    def test_408_is_sent_again(self):
+        session = Session(Answer(408, b'<html>408</html>'), Answer())
+        client, dummy = client_over(session)
+        assert client.token() == 't0k'
+        assert len(session.sent) == 2
+
+    def test_refused_connections_are_retried_within_the_task_timeout_and_the_message_says_so(self):
+        refused = _http.TransportError('connection refused by avd.example.com:443: no server listens there (yet)', sent=False)
+        session = Session(refused)
+        client, clock = client_over(session, task_timeout=10)
+        with pytest.raises(avd.AvdTransportError) as info:
+            client.token()
+        assert 1 < len(session.sent)
+        assert clock.now - 5000.0 < 10
+        assert str(info.value).startswith('AVD call /app/get_token to https://avd.example.com: connection refused')
+        assert str(info.value).endswith('(gave up after %d attempts: another attempt would end after the task_timeout of '
+                                        '10 s)' % len(session.sent))
+
+    def test_without_task_timeout_the_retry_deadline_ends_them(self):
+        session = Session(_http.TransportError('connection refused by avd.example.com:443', sent=False))
+        client, clock = client_over(session)
+        with pytest.raises(avd.AvdTransportError, match=r'the retry deadline of 60 s has passed\)$'):
+            client.token()
+        assert clock.now - 5000.0 <= 60
+
+
+def test_the_task_deadline_reaches_every_session_of_the_client():
+    client = avd.AvdClient('https://avd.example.com', token='t', task_timeout=42)
+    assert client.http.deadline is client.deadline
+    assert client.deadline.seconds == 42

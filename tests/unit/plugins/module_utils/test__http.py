@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import datetime
 import email.parser
+import socket
+import threading
+import time
 
 import pytest
 
@@ -47,12 +50,14 @@ def test_refused_connection_was_never_sent(no_proxy_env):
     with pytest.raises(_http.TransportError) as info:
         session.request('GET', 'http://127.0.0.1:9/')  # the discard port: nothing listens on loopback
     assert info.value.sent is False
-    assert 'connection failed' in str(info.value)
+    assert info.value.transient  # a server being restarted refuses connections for a moment
+    assert 'connection refused by 127.0.0.1:9' in str(info.value)
 
 
 def test_not_an_http_url():
-    with pytest.raises(_http.TransportError):
+    with pytest.raises(_http.TransportError) as info:
         _http.HttpSession().request('GET', 'ftp://example.com/file')
+    assert not info.value.transient and not info.value.sent
 
 
 class TestConnectionOptions:
@@ -169,3 +174,315 @@ class TestRetryAfter:
         assert policy.pause(1.0, 5.0, started=90.0) == 5.0
         assert policy.pause(1.0, None, started=90.0) == 1.0
         assert policy.pause(1.0, 25.0, started=90.0) is None
+
+
+class FakeClock:
+    """Time that passes only when a test says so."""
+
+    def __init__(self, now=1000.0):
+        self.now = now
+
+    def __call__(self):
+        return self.now
+
+    def sleep(self, seconds):
+        self.now += seconds
+
+
+class TestDeadline:
+
+    def test_without_seconds_there_is_no_bound(self):
+        deadline = _http.Deadline(None, clock=FakeClock())
+        assert deadline.remaining() is None
+        assert deadline.allows(10 ** 9) and not deadline.passed()
+
+    def test_counts_down_from_its_creation(self):
+        clock = FakeClock()
+        deadline = _http.Deadline(60, clock=clock)
+        clock.sleep(45)
+        assert deadline.remaining() == 15
+        assert deadline.allows(14.9) and not deadline.allows(15)
+        clock.sleep(20)
+        assert deadline.remaining() == 0 and deadline.passed()
+        assert deadline.reached() == 'task_timeout of 60 s reached'
+
+    def test_names_the_option_that_set_it(self):
+        assert str(_http.Deadline(5, 'wait_timeout', clock=FakeClock())) == 'wait_timeout of 5 s'
+
+
+class TestBackoff:
+
+    def test_the_task_deadline_ends_the_retries_before_the_retry_deadline(self):
+        clock = FakeClock()
+        policy = _http.RetryPolicy(deadline=60, base_delay=1, max_delay=1, sleep=clock.sleep, clock=clock)
+        backoff = policy.backoff(deadline=_http.Deadline(5.5, clock=clock))
+        pauses = []
+        while True:
+            pause = backoff.next()
+            if pause is None:
+                break
+            pauses.append(pause)
+            clock.sleep(pause)
+        assert clock.now - 1000.0 < 5.5
+        assert backoff.stopped_by_task
+        assert backoff.why_not() == 'another attempt would end after the task_timeout of 5.5 s'
+
+    def test_a_pause_asked_for_beyond_the_task_deadline_is_not_taken(self):
+        clock = FakeClock()
+        policy = _http.RetryPolicy(deadline=60, clock=clock)
+        backoff = policy.backoff(deadline=_http.Deadline(10, clock=clock))
+        assert backoff.next(wanted=30) is None
+        assert backoff.stopped_by_task
+
+    def test_without_a_task_deadline_the_retry_deadline_says_why(self):
+        clock = FakeClock()
+        policy = _http.RetryPolicy(deadline=30, clock=clock)
+        backoff = policy.backoff(deadline=_http.Deadline(None, clock=clock))
+        clock.sleep(31)
+        assert backoff.next() is None
+        assert not backoff.stopped_by_task
+        assert backoff.why_not() == 'the retry deadline of 30 s has passed'
+
+
+class TestCallBound:
+
+    def test_a_call_may_wait_what_is_left_of_its_timeout(self):
+        clock = FakeClock()
+        bound = _http._CallBound(10, None, clock)
+        bound.start_call()
+        clock.sleep(7)
+        assert bound.wait() == 3
+        clock.sleep(3)
+        with pytest.raises(OSError):
+            bound.wait()
+        error = bound.timed_out(True, 'reading the answer')
+        assert str(error) == 'no complete answer within 10 s (timeout)'
+        assert not error.transient  # the same slow server would only take as long again
+
+    def test_a_stream_may_last_but_not_stall(self):
+        clock = FakeClock()
+        bound = _http._CallBound(10, None, clock)
+        bound.start_call()
+        bound.start_stream()
+        clock.sleep(3600)
+        assert bound.wait() == 10
+        error = bound.timed_out(True, 'reading the answer')
+        assert str(error) == 'no data for 10 s (timeout) while reading the answer'
+        assert error.transient  # a download that stalled may be resumed
+
+    def test_the_task_deadline_cuts_calls_and_streams_short(self):
+        clock = FakeClock()
+        bound = _http._CallBound(10, _http.Deadline(25, clock=clock), clock)
+        bound.start_stream()
+        clock.sleep(20)
+        assert bound.wait() == 5
+        error = bound.timed_out(True, 'reading the answer')
+        assert isinstance(error, _http.TaskTimeout) and not error.transient
+        assert str(error) == 'task_timeout of 25 s reached while reading the answer'
+
+
+class TestUnsendable:
+    """Requests that can never be sent fail at once, and say so, instead of being retried."""
+
+    @pytest.mark.parametrize('url, words', [
+        ('http://avd.example.com/room list', 'holds a space'),
+        ('file:///etc/passwd', 'not an http(s) URL (file:)'),
+        ('/relative/only', 'not an http(s) URL (no scheme)'),
+        ('http://avd.example.com:99999/x', 'cannot be sent'),
+        ('http://avd.example.com:port/x', 'cannot be sent'),
+        ('http:///x', 'has no host name'),
+    ])
+    def test_urls(self, url, words):
+        with pytest.raises(_http.TransportError) as info:
+            _http.HttpSession().request('GET', url + '?token=s3cr3t')
+        assert words in str(info.value)
+        assert (info.value.sent, info.value.transient) == (False, False)
+        assert 's3cr3t' not in str(info.value)
+
+    def test_characters_beyond_ascii_are_sent_percent_encoded(self):
+        origin, target = _http._target('https://avd.example.com/files/会议 1.mp4'.replace(' ', '%20') + '?a=1')
+        assert origin == ('https', 'avd.example.com', 443)
+        assert target == '/files/%E4%BC%9A%E8%AE%AE%201.mp4?a=1'
+
+
+class TestNameResolution:
+
+    @pytest.mark.parametrize('code, transient', [
+        (socket.EAI_NONAME, False),
+        (getattr(socket, 'EAI_NODATA', socket.EAI_NONAME), False),
+        (socket.EAI_AGAIN, True),
+    ])
+    def test_only_a_name_that_does_not_exist_is_final(self, monkeypatch, no_proxy_env, code, transient):
+        def resolve(*args, **kwargs):
+            raise socket.gaierror(code, 'resolver says %d' % code)
+
+        monkeypatch.setattr(socket, 'create_connection', resolve)
+        with pytest.raises(_http.TransportError) as info:
+            _http.HttpSession().request('GET', 'http://avd.example.invalid/x')
+        assert info.value.transient is transient and info.value.sent is False
+        if not transient:
+            assert str(info.value).startswith('name not found: avd.example.invalid')
+            assert 'not retried' in str(info.value)
+
+
+class FakeRaw:
+    """An http.client response body handed out lazily, counting what was taken from it."""
+
+    def __init__(self, size, headers=None):
+        self.left = size
+        self.taken = 0
+        self.status = 200
+        self.headers = headers or {}
+        self.closed = False
+
+    def read(self, amount=None):
+        amount = self.left if amount is None else min(amount, self.left)
+        self.left -= amount
+        self.taken += amount
+        return b'x' * amount
+
+    def isclosed(self):
+        return self.closed or self.left == 0
+
+    def close(self):
+        self.closed = True
+
+
+class FakeDroppingSession:
+    timeout = 30
+
+    def __init__(self):
+        self.dropped = []
+
+    def _drop(self, origin):
+        self.dropped.append(origin)
+
+
+class TestReplySizeCap:
+
+    def test_an_announced_size_beyond_the_cap_is_refused_unread(self):
+        session, raw = FakeDroppingSession(), FakeRaw(100 * 1024 * 1024, {'Content-Length': str(100 * 1024 * 1024)})
+        with pytest.raises(_http.TransportError) as info:
+            _http.Response(session, 'origin', raw).read()
+        assert str(info.value).startswith('answer larger than 16 MiB')
+        assert not info.value.transient
+        assert raw.taken == 0 and session.dropped == ['origin']
+
+    def test_a_body_without_length_is_read_no_further_than_the_cap(self):
+        session, raw = FakeDroppingSession(), FakeRaw(40 * 1024 * 1024)
+        with pytest.raises(_http.TransportError, match='answer larger than 16 MiB'):
+            _http.Response(session, 'origin', raw).read()
+        assert raw.taken == 16 * 1024 * 1024 + 1
+        assert session.dropped == ['origin']
+
+    def test_a_body_within_the_cap_is_returned_whole(self):
+        session, raw = FakeDroppingSession(), FakeRaw(300 * 1024)
+        assert len(_http.Response(session, 'origin', raw).read()) == 300 * 1024
+        assert session.dropped == []
+
+    def test_the_cap_can_be_chosen_per_read(self):
+        with pytest.raises(_http.TransportError, match='answer larger than 1000 bytes'):
+            _http.Response(FakeDroppingSession(), 'origin', FakeRaw(2000)).read(limit=1000)
+
+
+class RawServer:
+    """A one-connection-at-a-time TCP server on loopback whose answers are written by ``serve(connection)``."""
+
+    def __init__(self, serve):
+        self._serve = serve
+        self._listener = socket.socket()
+        self._listener.bind(('127.0.0.1', 0))
+        self._listener.listen(4)
+        self.url = 'http://127.0.0.1:%d' % self._listener.getsockname()[1]
+        self.connections = 0
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self):
+        while True:
+            try:
+                connection, dummy = self._listener.accept()
+            except OSError:
+                return
+            self.connections += 1
+            with connection:
+                head = b''
+                while b'\r\n\r\n' not in head:
+                    data = connection.recv(65536)
+                    if not data:
+                        break
+                    head += data
+                try:
+                    self._serve(connection)
+                except OSError:
+                    pass
+
+    def close(self):
+        self._listener.close()
+
+
+@pytest.fixture
+def raw_server(no_proxy_env):
+    servers = []
+
+    def start(serve):
+        servers.append(RawServer(serve))
+        return servers[-1]
+
+    yield start
+    for server in servers:
+        server.close()
+
+
+def dripping(connection, size=20, pause=0.1):
+    connection.sendall(b'HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n' % size)
+    for dummy in range(size):
+        time.sleep(pause)
+        connection.sendall(b' ')
+
+
+class TestOverSockets:
+
+    def test_a_dripping_answer_ends_at_the_timeout_of_the_call(self, raw_server):
+        server = raw_server(dripping)  # 20 bytes over 2 s, never 1 s without a byte
+        session = _http.HttpSession(timeout=1)
+        response = session.request('GET', server.url + '/slow')
+        with pytest.raises(_http.TransportError) as info:
+            response.read()
+        assert str(info.value) == 'no complete answer within 1 s (timeout)'
+        assert info.value.sent and not info.value.transient
+
+    def test_a_dripping_download_goes_on_while_bytes_come(self, raw_server):
+        server = raw_server(dripping)
+        session = _http.HttpSession(timeout=1)
+        response = session.request('GET', server.url + '/file')
+        assert b''.join(response.chunks(4)) == b' ' * 20
+
+    def test_the_task_deadline_ends_a_download(self, raw_server):
+        server = raw_server(dripping)
+        session = _http.HttpSession(timeout=1, deadline=_http.Deadline(0.5))
+        response = session.request('GET', server.url + '/file')
+        with pytest.raises(_http.TaskTimeout, match='^task_timeout of 0.5 s reached while reading the answer$'):
+            b''.join(response.chunks(4))
+        with pytest.raises(_http.TaskTimeout, match='before the request was sent'):
+            session.request('GET', server.url + '/file')
+        assert server.connections == 1
+
+    def test_an_answer_sent_before_the_server_closed_on_an_upload_is_read(self, raw_server, tmp_path):
+        def refuse(connection):
+            page = b'<html><title>413 Request Entity Too Large</title></html>'
+            connection.sendall(b'HTTP/1.1 413 Request Entity Too Large\r\nConnection: close\r\nContent-Length: %d\r\n\r\n%s'
+                               % (len(page), page))
+
+        server = raw_server(refuse)  # answers without reading the body, then closes
+        upload = tmp_path / 'big.bin'
+        upload.write_bytes(b'\0' * (32 * 1024 * 1024))
+        body = _http.MultipartFile(str(upload), 'file', 'big.bin')
+        try:
+            response = _http.HttpSession(timeout=5).request(
+                'POST', server.url + '/uploadfile', body=body,
+                headers={'Content-Type': body.content_type, 'Content-Length': str(len(body))})
+        finally:
+            body.close()
+        assert response.status == 413
+        assert b'413 Request Entity Too Large' in response.read()

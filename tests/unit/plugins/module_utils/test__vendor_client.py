@@ -347,3 +347,45 @@ class TestOverHttp:
         finally:
             server.shutdown()
             server.server_close()
+
+
+class TestBounds:
+
+    @pytest.mark.parametrize('failure', [
+        _http.TransportError('name not found: api.acme.example (Name or service not known); not retried', sent=False,
+                             transient=False),
+        _http.TransportError('not an http(s) URL (file:); it cannot be sent', sent=False, transient=False),
+        _http.TransportError('no complete answer within 30 s (timeout)', sent=True, transient=False),
+        _http.TransportError('answer larger than 16 MiB (it sent more)', sent=True, transient=False),
+    ])
+    def test_what_cannot_heal_is_sent_once_even_when_replayable(self, failure):
+        client, clock = faked(AcmeClient([SECRET]), [failure, FakeResponse(200)])
+        with pytest.raises(AcmeError) as info:
+            client.request('GET /v1/things', 'GET', URL)
+        assert len(client.http.sent_at) == 1 and clock.slept == []
+        assert str(info.value) == 'Acme call GET /v1/things to https://api.acme.example/v1/things: %s' % failure
+
+    def test_408_says_the_request_was_not_handled_so_it_is_sent_again(self):
+        answer = FakeResponse(200)
+        client, dummy = faked(AcmeClient([SECRET]), [FakeResponse(408), answer])
+        assert client.request('POST /v1/things', 'POST', URL, replayable=False) is answer
+
+    def test_the_task_timeout_ends_the_retries_and_is_named(self):
+        client, clock = faked(AcmeClient([SECRET]), [not_sent()])
+        client.limit_task(4)
+        started = clock()
+        with pytest.raises(AcmeError) as info:
+            client.request('GET /v1/things', 'GET', URL)
+        assert clock() - started < 4
+        assert str(info.value).endswith('(gave up after %d attempts: another attempt would end after the task_timeout of '
+                                        '4 s)' % len(client.http.sent_at))
+
+    def test_a_lost_answer_of_what_may_not_be_repeated_says_why(self):
+        client, dummy = faked(AcmeClient([SECRET]), [lost()])
+        with pytest.raises(AcmeError, match=r'\(not sent again: it may have been applied\)$'):
+            client.request('POST /v1/things', 'POST', URL, replayable=False)
+
+    def test_the_task_timeout_reaches_the_session(self):
+        client = AcmeClient([SECRET], task_timeout=None)
+        client.limit_task(90)
+        assert client.http.deadline is client.deadline and client.deadline.seconds == 90
