@@ -635,7 +635,7 @@ def start(module, client):
             except AvdOutcomeUnknown:
                 raise AvdError('the answers to two starts in room %s were lost; whether a recording runs there is unknown. '
                                'Run the task again: a start in a room that records is refused (40040), which settles it'
-                               % room_id, '/room/mix_record/start')
+                               % room_id, '/room/mix_record/start') from None
     except AvdApiError as exc:
         if exc.code == ALREADY_RECORDING and (lost_here or unsettled is not None):
             return running_unknown(module, client, ledger, unsettled, changed=lost_here)
