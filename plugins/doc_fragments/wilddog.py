@@ -42,11 +42,27 @@ options:
     type: path
   timeout:
     description:
-      - Seconds to wait for each HTTP answer.
-      - A request the server answers with HTTP 429 is sent again after the pause its C(Retry-After) header asks for,
+      - Seconds one HTTP call may take, from connecting to the last byte of the answer. An answer still incomplete
+        then (a server sending a few bytes at a time) fails the call, naming it, and is not asked for again.
+      - A file being downloaded or uploaded may take longer, but fails when no byte moves for O(timeout) seconds.
+      - A call that did not get through (connection refused or reset, an answer lost, HTTP 408, 429, or 5xx where a
+        repeat is harmless) is sent again after jittered pauses, and after the pause a C(Retry-After) header asks for,
         within 30 seconds in all.
+      - What cannot heal fails at once, without another attempt, a host name that does not exist, a certificate that
+        cannot be verified, a URL that cannot be sent, an answer over O(timeout), an answer read in memory larger than
+        16 MiB, and HTTP 4xx other than 408 and 429 (413 among them, a request too large for the server).
     type: int
     default: 30
+  task_timeout:
+    description:
+      - Seconds the whole task may take in HTTP calls, their retries and the module's waits together. When they are
+        spent, the task fails naming the call in progress and O(task_timeout); no retry starts that would end later.
+      - Not set, the task has no bound of its own. Each call is then bounded by O(timeout), its retries by 30 seconds,
+        and a module's waiting by its own C(wait_timeout) where it has one.
+      - With a module's C(wait_timeout), whichever ends first ends the task. A wait reaching O(task_timeout) ends at
+        its next request, at most one poll interval later.
+      - If not set, the value of the E(WILDDOG_TASK_TIMEOUT) environment variable is used.
+    type: int
 notes:
   - The connection options can be set once for a play through the C(group/rtcops.conference.wilddog) group of
     C(module_defaults).

@@ -39,6 +39,7 @@ CONNECTION_SPEC = dict(
     validate_certs=dict(type='bool', default=True, fallback=(env_fallback, ['WILDDOG_VALIDATE_CERTS'])),
     ca_path=dict(type='path', fallback=(env_fallback, ['WILDDOG_CA_PATH'])),
     timeout=dict(type='int', default=30),
+    task_timeout=dict(type='int', fallback=(env_fallback, ['WILDDOG_TASK_TIMEOUT'])),
 )
 
 

@@ -726,6 +726,7 @@ def main():
         module.fail_json(msg=str(exc))
     client = AnyRTCClient(p['app_id'], p['customer_id'], p['customer_secret'], p['api_url'], p['validate_certs'],
                           p['ca_path'], p['timeout'], secrets=secrets + [p['token']])
+    client.limit_task(p['task_timeout'])
     # Filled as the run goes, so that a failure after a start or a stop still reports the recording and the change.
     result = dict(changed=False, resource_id=None, sid=None, status=None, file_list=[], uploading_status=None, files=[],
                   server_response=None, started_at=None, api_expires_at=None,

@@ -203,6 +203,7 @@ def main():
         if not p[name].strip():
             module.fail_json(msg='%s must not be empty' % name)
     client = WilddogClient(p['app_id'], p['token'], p['api_url'], p['validate_certs'], p['ca_path'], p['timeout'])
+    client.limit_task(p['task_timeout'])
     try:
         run(module, client)
     except WilddogError as exc:
