@@ -92,10 +92,10 @@ def server_size(client, dest):
     """
     try:
         response = client.http.request('HEAD', client.attachment_url(dest))
-        try:
-            response.read()  # empty for a HEAD; reading it keeps the connection usable for the download
-        finally:
-            response.close()
+        # A HEAD answer has no body whatever its Content-Length says; draining it (nothing) closes the answer and keeps
+        # the connection for the download. read() would take the Content-Length for the size of a body in memory.
+        for dummy in response.chunks(CHUNK_SIZE):
+            pass
     except TransportError:
         return None
     length = response.headers.get('Content-Length') if response.status == 200 else None

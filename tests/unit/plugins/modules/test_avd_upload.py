@@ -353,11 +353,14 @@ class HeadOnlyClient:
                 self.headers = answer_headers
                 client.closed = False
 
-            def read(self):
-                return b''
+            @staticmethod
+            def read():
+                raise AssertionError('read() takes the Content-Length of a HEAD answer for a body to hold in memory')
 
-            def close(self):
+            @staticmethod
+            def chunks(size):
                 client.closed = True
+                return iter(())
 
         return Answer()
 
