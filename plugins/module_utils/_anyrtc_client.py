@@ -197,14 +197,3 @@ class AnyRTCClient(VendorClient):
     def stop(self, resource_id, sid, mode, cname, uid, accept=()):
         return self.call('stop', 'POST', ['resourceid', resource_id, 'sid', sid, 'mode', mode, 'stop'],
                          dict(cname=cname, uid=uid, clientRequest={}), accept=accept)
-
-    def download(self, url):
-        """The response carrying a recorded file, or None when the storage does not have it (yet)."""
-        response = self.request('download', 'GET', url)
-        if response.status == 200:
-            return response
-        response.read()
-        if response.status in (403, 404):
-            return None
-        raise AnyRTCError(self.redact('anyRTC download of %s failed with HTTP status %s' % (url, response.status)),
-                          status=response.status)

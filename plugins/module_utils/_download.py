@@ -332,6 +332,8 @@ class Remote:
                     return
                 reason = 'the connection closed after %d of %d bytes' % (offset, total)
             except TransportError as exc:
+                if not getattr(exc, 'transient', True):  # the task's time is up, or an answer too large: no repeat
+                    raise DownloadError('%s: the transfer broke off: %s' % (name, exc))
                 reason = str(exc)
             if delays is None:  # the deadline counts from the first break
                 started = self.retry.clock()
@@ -503,6 +505,9 @@ class Downloads:
         Raises FileAbsent when the server does not have the file, DownloadError (StoreError for the file system)
         when it cannot be brought.
         """
+        if self.checksums.single is not None and self.files:
+            raise DownloadError('checksum is a single <algorithm>:<hexdigest>, but the task brings more than one file; '
+                                'give a dict of checksums by file name instead')
         transfer = source.open(name if isinstance(name, str) else label)
         if not isinstance(name, str):
             name = name(source.content_type)

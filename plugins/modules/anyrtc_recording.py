@@ -150,6 +150,7 @@ options:
     type: str
 extends_documentation_fragment:
   - rtcops.conference.anyrtc
+  - rtcops.conference.download
   - rtcops.conference.attributes
   - rtcops.conference.attributes.DOWNLOAD
 attributes:
@@ -305,10 +306,9 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.rtcops.conference.plugins.module_utils._anyrtc_client import (
     CONNECTION_SPEC, AnyRTCClient, AnyRTCError, secrets_of,
 )
-from ansible_collections.rtcops.conference.plugins.module_utils._download import Downloads
-from ansible_collections.rtcops.conference.plugins.module_utils._http import check_connection
+from ansible_collections.rtcops.conference.plugins.module_utils._download import DOWNLOAD_SPEC, Checksums, DownloadError, Downloads
+from ansible_collections.rtcops.conference.plugins.module_utils._http import check_connection, shown_url
 
-CHUNK = 1024 * 1024
 CNAME = re.compile(r'^[A-Za-z0-9 !#$%&()+\-:;<=.>?@\[\]^_{}|~,]+$')
 PREFIX_PART = re.compile(r'^[A-Za-z0-9]+$')
 # storageConfig regions per vendor: 0 Qiniu, 1 Amazon S3 (no 16, Q-ARTC-18), 2 Alibaba, 3 Tencent, 4 Kingsoft.
@@ -627,11 +627,14 @@ def stop(module, client, result):
 def fetch(module, client, downloads, url, name, deadline):
     p = module.params
     while True:
-        response = client.download(url)
-        if response is not None:
-            return downloads.store(client.stream('download', response, CHUNK), name, url=url)
+        # The storage is the user's own (download_url), so an http URL there is their choice; 403 and 404 mean the
+        # upload has not reached it yet.
+        entry = client.download_file('download', url, downloads, name, absent=(403, 404),
+                                     allow_http=p['allow_http_download'], listed_by_api=False)
+        if entry is not None:
+            return entry
         if not p['wait_for_status'] or time.monotonic() + p['poll_interval'] > deadline:
-            raise AnyRTCError('the storage does not have %s' % url)
+            raise AnyRTCError('the storage does not have %s' % shown_url(url), call='download')
         time.sleep(p['poll_interval'])
 
 
@@ -640,7 +643,7 @@ def download(module, client, listed):
     p = module.params
     base = p['download_url'].rstrip('/')
     deadline = time.monotonic() + p['wait_timeout']
-    downloads = Downloads(p['dest'])
+    downloads = Downloads(p['dest'], checksums=Checksums(p['checksum']))
     for item in listed:
         key = str(item.get('filename') or '')
         if not key:
@@ -650,14 +653,19 @@ def download(module, client, listed):
         if not key.endswith('.m3u8'):
             continue
         folder = key.rsplit('/', 1)[0] + '/' if '/' in key else ''
-        with open(playlist['path'], 'rb') as stream:
-            lines = stream.read().decode('utf-8', 'replace').splitlines()
+        try:
+            with open(playlist['path'], 'rb') as stream:
+                lines = stream.read().decode('utf-8', 'replace').splitlines()
+        except OSError as exc:
+            raise AnyRTCError('cannot read the playlist %s in %s: %s' % (playlist['name'], p['dest'], exc.strerror or exc),
+                              call='download')
         for line in lines:
             line = line.strip()
             if not line or line.startswith('#') or '://' in line or line.startswith('/'):
                 continue
             segment = folder + unquote(line)
             fetch(module, client, downloads, '%s/%s' % (base, quote(segment, safe='/')), segment.rsplit('/', 1)[-1], deadline)
+    downloads.finish()
     return downloads
 
 
@@ -708,6 +716,7 @@ def main():
         dest=dict(type='path'),
         download_url=dict(type='str'),
     )
+    spec.update(DOWNLOAD_SPEC)
     module = AnsibleModule(argument_spec=spec, supports_check_mode=True,
                            mutually_exclusive=[('recording', 'resource_id'), ('recording', 'sid')])
     p = module.params
@@ -722,7 +731,8 @@ def main():
         p['recording_config'] = {}
     try:
         validate(p)
-    except Invalid as exc:
+        Checksums(p['checksum'])
+    except (Invalid, ValueError) as exc:
         module.fail_json(msg=str(exc))
     client = AnyRTCClient(p['app_id'], p['customer_id'], p['customer_secret'], p['api_url'], p['validate_certs'],
                           p['ca_path'], p['timeout'], secrets=secrets + [p['token']])
@@ -733,9 +743,9 @@ def main():
                   diff={'before': {'status': None}, 'after': {'status': None}})
     try:
         run(module, client, result)
-    except AnyRTCError as exc:
+    except (AnyRTCError, DownloadError) as exc:
         partial = dict((key, value) for key, value in result.items() if key != 'diff')
-        module.fail_json(msg=client.redact(str(exc)), code=exc.code, http_status=exc.status, **partial)
+        module.fail_json(msg=client.redact(str(exc)), code=getattr(exc, 'code', None), http_status=exc.status, **partial)
 
 
 if __name__ == '__main__':

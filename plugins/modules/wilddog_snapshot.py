@@ -20,6 +20,9 @@ description:
   - Connection failures, lost answers and HTTP 500, 502, 503 and 504 answers of the snapshot request and of the
     image downloads are retried with growing pauses for up to 30 seconds each; a snapshot request sent again after
     a lost answer usually meets the rate limit, which is waited out as above.
+  - The service lists its images at plain http URLs (the documents show no other), so those are downloaded even
+    while O(api_url) is https; O(allow_http_download) governs redirects from https to http only. Set O(checksum)
+    only when you know the images, for example when testing against a fixed server.
   - Each snapshot is a new set of images with new names (the name holds the time of the request), so every run
     that takes one reports a change. The server keeps the images for 15 days.
   - This is an action plugin with a module of the same name. On the controller the module writes into O(dest)
@@ -57,6 +60,7 @@ options:
     default: 30
 extends_documentation_fragment:
   - rtcops.conference.wilddog
+  - rtcops.conference.download
   - rtcops.conference.attributes
   - rtcops.conference.attributes.DOWNLOAD
 attributes:
@@ -135,13 +139,11 @@ from urllib.parse import unquote, urlsplit
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.rtcops.conference.plugins.module_utils._download import Downloads
+from ansible_collections.rtcops.conference.plugins.module_utils._download import DOWNLOAD_SPEC, Checksums, DownloadError, Downloads
 from ansible_collections.rtcops.conference.plugins.module_utils._http import check_connection
 from ansible_collections.rtcops.conference.plugins.module_utils._wilddog_client import (
     CONNECTION_SPEC, IMAGE_CALL, RATE_LIMITED, SERVER_ERRORS, WilddogClient, WilddogError,
 )
-
-CHUNK = 1024 * 1024
 
 
 def take_snapshot(client, room_id, deadline, window):
@@ -159,14 +161,17 @@ def take_snapshot(client, room_id, deadline, window):
             time.sleep(window)
 
 
-def download_when_ready(client, url, downloads, deadline, interval):
+def download_when_ready(client, url, downloads, deadline, interval, allow_http):
+    name = unquote(os.path.basename(urlsplit(url).path)) or 'snapshot.jpg'
     while True:
-        response = client.image(url)
-        if response is not None:
-            name = unquote(os.path.basename(urlsplit(url).path)) or 'snapshot.jpg'
-            return downloads.store(client.stream(IMAGE_CALL, response, CHUNK), name, url=url)
+        # Q-WD-06: the service lists its images at plain http URLs only, so such a URL is taken as it is
+        # (listed_by_api=False); a redirect from https to http still needs allow_http_download.
+        entry = client.download_file(IMAGE_CALL, url, downloads, name, absent=(403, 404), allow_http=allow_http,
+                                     listed_by_api=False)
+        if entry is not None:
+            return entry
         if time.monotonic() + interval > deadline:
-            raise WilddogError('Wilddog image %s did not appear within wait_timeout' % url)
+            raise WilddogError('Wilddog image %s did not appear within wait_timeout' % name, call=IMAGE_CALL)
         time.sleep(interval)
 
 
@@ -176,9 +181,11 @@ def run(module, client):
         module.exit_json(changed=True, files=[], dest=p['dest'], msg='a snapshot would be taken and its images downloaded')
     deadline = time.monotonic() + p['wait_timeout']
     urls, waits = take_snapshot(client, p['room_id'], deadline, p['rate_limit_window'])
-    downloads = Downloads(p['dest'])
+    downloads = Downloads(p['dest'], checksums=Checksums(p['checksum']))
+    downloads.checksums.expect_files(len(urls))
     for url in urls:
-        download_when_ready(client, url, downloads, deadline, p['poll_interval'])
+        download_when_ready(client, url, downloads, deadline, p['poll_interval'], p['allow_http_download'])
+    downloads.finish()
     before, after = downloads.diff()
     module.exit_json(changed=downloads.changed, files=downloads.files, dest=p['dest'], rate_limit_waits=waits,
                      diff={'before': {'files': before}, 'after': {'files': after}})
@@ -193,6 +200,7 @@ def main():
         poll_interval=dict(type='int', default=2),
         rate_limit_window=dict(type='int', default=30),
     )
+    spec.update(DOWNLOAD_SPEC)
     module = AnsibleModule(argument_spec=spec, supports_check_mode=True)
     p = module.params
     check_connection(module, 'api_url')
@@ -202,12 +210,18 @@ def main():
     for name in ('room_id', 'app_id', 'token'):
         if not p[name].strip():
             module.fail_json(msg='%s must not be empty' % name)
+    try:
+        Checksums(p['checksum'])
+    except ValueError as exc:
+        module.fail_json(msg=str(exc))
     client = WilddogClient(p['app_id'], p['token'], p['api_url'], p['validate_certs'], p['ca_path'], p['timeout'])
     client.limit_task(p['task_timeout'])
     try:
         run(module, client)
     except WilddogError as exc:
         module.fail_json(msg=str(exc), code=exc.code)
+    except DownloadError as exc:
+        module.fail_json(msg=str(exc))
 
 
 if __name__ == '__main__':

@@ -19,7 +19,9 @@ import os
 from ansible.errors import AnsibleActionFail
 from ansible.plugins.action import ActionBase
 
-from ansible_collections.rtcops.conference.plugins.module_utils._download import PartFile, file_sha256, safe_file_name
+from ansible_collections.rtcops.conference.plugins.module_utils._download import (
+    DownloadError, PartFile, file_sha256, safe_file_name,
+)
 
 
 class DownloadAction(ActionBase):
@@ -94,7 +96,10 @@ class DownloadAction(ActionBase):
             files, before, after = [], {}, {}
             for produced in module_result.get('files', []):
                 local_path = os.path.join(dest, safe_file_name(produced['name']))
-                present = file_sha256(local_path) if os.path.isfile(local_path) else None
+                try:
+                    present = file_sha256(local_path) if os.path.isfile(local_path) else None
+                except OSError as exc:
+                    raise AnsibleActionFail('cannot read %s in %s: %s' % (produced['name'], dest, exc.strerror or exc))
                 if present is not None:
                     before[produced['name']] = present
                 after[produced['name']] = produced['sha256']
@@ -110,7 +115,8 @@ class DownloadAction(ActionBase):
             own_changed = bool(module_result.get('changed')) and (not files or own_before != own_after)
             result.update(files=files, dest=dest, changed=own_changed or any(f['changed'] for f in files),
                           diff={'before': dict(own_before, files=before), 'after': dict(own_after, files=after)})
-        except AnsibleActionFail as exc:
+        except (AnsibleActionFail, DownloadError, ValueError) as exc:
+            # DownloadError: the controller's file system refused a file (read-only, full, a name it cannot hold).
             result.update(failed=True, msg=str(exc))
         finally:
             self._remove_tmp_path(remote_tmp)
