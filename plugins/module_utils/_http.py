@@ -450,10 +450,12 @@ class Response:
 
     def read(self, limit=MAX_REPLY_BYTES):
         """The whole body, at most ``limit`` bytes (a larger answer fails without being read in full)."""
-        declared = self.headers.get('Content-Length') if self.headers is not None else None
-        if declared and declared.strip().isdigit() and int(declared) > limit:
+        # http.client's count of the body still to come: 0 for an answer to HEAD (whatever its Content-Length says),
+        # None when the length is not announced.
+        declared = getattr(self._raw, 'length', None)
+        if declared is not None and declared > limit:
             self.close()
-            raise _too_large(limit, 'it announces %s bytes' % declared.strip())
+            raise _too_large(limit, 'it announces %d bytes' % declared)
         data = bytearray()
         try:
             while True:

@@ -328,11 +328,12 @@ class TestNameResolution:
 class FakeRaw:
     """An http.client response body handed out lazily, counting what was taken from it."""
 
-    def __init__(self, size, headers=None):
+    def __init__(self, size, announced=False):
         self.left = size
         self.taken = 0
         self.status = 200
-        self.headers = headers or {}
+        self.headers = {'Content-Length': str(size)} if announced else {}
+        self.length = size if announced else None  # as http.client counts it
         self.closed = False
 
     def read(self, amount=None):
@@ -361,7 +362,7 @@ class FakeDroppingSession:
 class TestReplySizeCap:
 
     def test_an_announced_size_beyond_the_cap_is_refused_unread(self):
-        session, raw = FakeDroppingSession(), FakeRaw(100 * 1024 * 1024, {'Content-Length': str(100 * 1024 * 1024)})
+        session, raw = FakeDroppingSession(), FakeRaw(100 * 1024 * 1024, announced=True)
         with pytest.raises(_http.TransportError) as info:
             _http.Response(session, 'origin', raw).read()
         assert str(info.value).startswith('answer larger than 16 MiB')
@@ -467,6 +468,13 @@ class TestOverSockets:
         with pytest.raises(_http.TaskTimeout, match='before the request was sent'):
             session.request('GET', server.url + '/file')
         assert server.connections == 1
+
+    def test_the_answer_to_head_is_read_whatever_size_it_announces(self, raw_server):
+        def head(connection):
+            connection.sendall(b'HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n' % (100 * 1024 * 1024))
+
+        server = raw_server(head)
+        assert _http.HttpSession(timeout=5).request('HEAD', server.url + '/file.mp4').read() == b''
 
     def test_an_answer_sent_before_the_server_closed_on_an_upload_is_read(self, raw_server, tmp_path):
         def refuse(connection):
