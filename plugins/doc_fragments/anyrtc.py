@@ -73,9 +73,19 @@ options:
         its next request, at most one poll interval later.
       - If not set, the value of the E(ANYRTC_TASK_TIMEOUT) environment variable is used.
     type: int
+  cache_dir:
+    description:
+      - Directory where this machine keeps what it needs to resume a recording after a failure (C(records/)) and the
+        moments of the App ID's last requests, which every task of the machine counts together to stay under the
+        API's 10 requests per second (C(budgets/)). File names are hashes of the API URL and the App ID; no file
+        holds a credential or the App ID.
+      - Defaults to C(rtcops.conference) under E(XDG_CACHE_HOME), or C(~/.cache/rtcops.conference).
+      - If not set, the value of the E(ANYRTC_CACHE_DIR) environment variable is used.
+    type: path
 notes:
   - The connection options can be set once for a play through the C(group/rtcops.conference.anyrtc) group of
     C(module_defaults).
-  - The API allows 10 requests per second per App ID; the module never sends more within one run and retries a few
-    times, after a pause, when the server answers HTTP 429 or 5xx.
+  - The API allows 10 requests per second per App ID; the tasks of one machine never send more together (forks and
+    parallel runs included, through O(cache_dir)), and a request is sent again, after a pause, when the server
+    answers HTTP 429 or 5xx. Other machines using the same App ID are not counted.
 '''

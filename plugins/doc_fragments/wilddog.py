@@ -63,6 +63,13 @@ options:
         its next request, at most one poll interval later.
       - If not set, the value of the E(WILDDOG_TASK_TIMEOUT) environment variable is used.
     type: int
+  cache_dir:
+    description:
+      - Directory where the tasks of this machine keep the time of the last snapshot request of each app, so that
+        they keep to the rate limit together (in C(budgets/), one file per app named by a hash; it holds only times).
+      - Defaults to C(rtcops.conference) under E(XDG_CACHE_HOME), or C(~/.cache/rtcops.conference).
+      - If not set, the value of the E(WILDDOG_CACHE_DIR) environment variable is used.
+    type: path
 notes:
   - The connection options can be set once for a play through the C(group/rtcops.conference.wilddog) group of
     C(module_defaults).

@@ -13,6 +13,7 @@ from urllib.parse import quote
 
 from ansible.module_utils.basic import env_fallback
 
+from ansible_collections.rtcops.conference.plugins.module_utils._budget import BudgetExhausted, RequestBudget
 from ansible_collections.rtcops.conference.plugins.module_utils._http import RetryPolicy
 from ansible_collections.rtcops.conference.plugins.module_utils._vendor_client import RETRY_DEADLINE, VendorClient, VendorError
 
@@ -59,6 +60,7 @@ CONNECTION_SPEC = dict(
     ca_path=dict(type='path', fallback=(env_fallback, ['ANYRTC_CA_PATH'])),
     timeout=dict(type='int', default=30),
     task_timeout=dict(type='int', fallback=(env_fallback, ['ANYRTC_TASK_TIMEOUT'])),
+    cache_dir=dict(type='path', fallback=(env_fallback, ['ANYRTC_CACHE_DIR'])),
 )
 
 
@@ -66,6 +68,20 @@ class AnyRTCError(VendorError):
 
     def __init__(self, message, code=None, status=None, call=None):
         super().__init__(message, call=call, code=code, status=status)
+
+    @property
+    def verdict(self):
+        """Whether the server decided on the request: an HTTP 4xx answer. Without one (a lost answer, a gateway's 5xx)
+        a write may have taken effect or not."""
+        return self.status is not None and 400 <= self.status < 500
+
+
+class NotSent(AnyRTCError):
+    """The request was never sent."""
+
+    @property
+    def verdict(self):
+        return True
 
 
 def secrets_of(*configs):
@@ -103,39 +119,40 @@ class AnyRTCClient(VendorClient):
     error_class = AnyRTCError
 
     def __init__(self, app_id, customer_id, customer_secret, api_url=DEFAULT_API_URL, validate_certs=True, ca_path=None,
-                 timeout=30, secrets=(), clock=time.monotonic, sleep=time.sleep):
+                 timeout=30, secrets=(), clock=time.monotonic, sleep=time.sleep, cache_dir=None, warn=None, budget=None):
         token = base64.b64encode(('%s:%s' % (customer_id, customer_secret)).encode('utf-8')).decode('ascii')
         super().__init__([customer_secret, token] + list(secrets), validate_certs, ca_path, timeout,
                          retry=RetryPolicy(deadline=RETRY_DEADLINE, sleep=sleep, clock=clock))
         self.app_id = app_id
         self.api_url = api_url.rstrip('/')
         self._authorization = 'Basic ' + token
-        self._clock = clock
-        self._sleep = sleep
-        self._sent = []  # moments of the last requests, for the client-side throttle
+        # The limit is the App ID's, whatever sends the requests: every task of this machine counts in one budget.
+        self.budget = budget or RequestBudget('anyrtc', [self.api_url, app_id], RATE_LIMIT, 1, directory=cache_dir,
+                                              warn=warn, sleep=sleep)
         self.requests = 0
 
-    def _throttle(self):
-        """At most RATE_LIMIT requests in any second for this App ID (Q-ARTC-24)."""
-        now = self._clock()
-        self._sent = [moment for moment in self._sent if now - moment < 1.0]
-        if len(self._sent) >= RATE_LIMIT:
-            self._sleep(max(0.0, 1.0 - (now - self._sent[0])) + 0.01)
-            now = self._clock()
-            self._sent = [moment for moment in self._sent if now - moment < 1.0]
-        self._sent.append(now)
-
-    def _counted_throttle(self):
-        self._throttle()
+    def _take_slot(self, what):
+        """Wait for a place among the App ID's 10 requests per second (Q-ARTC-24), within one retry deadline and the
+        task's deadline."""
+        task = getattr(self, 'deadline', None)
+        remaining = task.remaining() if task is not None else None
+        bound = RETRY_DEADLINE if remaining is None else min(RETRY_DEADLINE, remaining)
+        try:
+            self.budget.take(max_wait=bound)
+        except BudgetExhausted as exc:
+            raise NotSent('anyRTC %s was not sent: the other tasks of this machine keep the App ID at its 10 requests '
+                          'per second and %s, past %s' % (what, exc, task if bound != RETRY_DEADLINE else
+                                                          'the %d s a call may take' % RETRY_DEADLINE), call=what)
         self.requests += 1
 
     def _url(self, *parts):
         return '%s/v1/apps/%s/cloud_recording/%s' % (self.api_url, quote(self.app_id, safe=''), '/'.join(quote(p, safe='') for p in parts))
 
-    def call(self, what, method, parts, body=None, accept=()):
+    def call(self, what, method, parts, body=None, accept=(), accept_status=()):
         """Send one call; the parsed body of a 2xx answer (206 as well), ``(status, body)`` via AnyRTCError otherwise.
 
-        ``accept`` lists error codes returned as ``{'_code': n}`` instead of raising.
+        ``accept`` lists error codes, ``accept_status`` HTTP statuses, returned as the body with ``_code`` (the code
+        or None) and ``_http_status`` instead of raising.
         """
         url = self._url(*parts)
         headers = {'Authorization': self._authorization, 'Accept': 'application/json'}
@@ -143,7 +160,7 @@ class AnyRTCClient(VendorClient):
         if body is not None:
             data = json.dumps(body, separators=(',', ':')).encode('utf-8')
             headers['Content-type'] = CONTENT_TYPE
-        response = self.request(what, method, url, body=data, headers=headers, before_attempt=self._counted_throttle,
+        response = self.request(what, method, url, body=data, headers=headers, before_attempt=lambda: self._take_slot(what),
                                 replayable=method == 'GET' or what in REPLAYABLE_CALLS)
         raw = self.read(what, response)
         text = raw.decode('utf-8', 'replace')
@@ -160,8 +177,8 @@ class AnyRTCClient(VendorClient):
                 if isinstance(answer.get(key), int) and not isinstance(answer.get(key), bool):
                     code = answer[key]
                     break
-        if code is not None and code in accept:
-            return {'_code': code, '_http_status': response.status}
+        if (code is not None and code in accept) or response.status in accept_status:
+            return dict(answer if isinstance(answer, dict) else {}, _code=code, _http_status=response.status)
         detail = []
         if code is not None:
             detail.append('code %s (%s)' % (code, CODE_MEANINGS.get(code, 'undocumented code')))
@@ -174,7 +191,7 @@ class AnyRTCClient(VendorClient):
         elif text:
             detail.append('body: %s' % text[:300])
         raise AnyRTCError(self.redact('anyRTC %s failed with HTTP %s: %s' % (what, response.status, '; '.join(detail))),
-                          code, response.status)
+                          code, response.status, call=what)
 
     def acquire(self, cname, uid, client_request):
         return self.call('acquire', 'POST', ['acquire'], dict(cname=cname, uid=uid, clientRequest=client_request))
@@ -191,8 +208,9 @@ class AnyRTCClient(VendorClient):
         return self.call('updateLayout', 'POST', ['resourceid', resource_id, 'sid', sid, 'mode', mode, 'updateLayout'],
                          dict(cname=cname, uid=uid, clientRequest=client_request))
 
-    def query(self, resource_id, sid, mode, accept=()):
-        return self.call('query', 'GET', ['resourceid', resource_id, 'sid', sid, 'mode', mode, 'query'], accept=accept)
+    def query(self, resource_id, sid, mode, accept=(), accept_status=()):
+        return self.call('query', 'GET', ['resourceid', resource_id, 'sid', sid, 'mode', mode, 'query'], accept=accept,
+                         accept_status=accept_status)
 
     def stop(self, resource_id, sid, mode, cname, uid, accept=()):
         return self.call('stop', 'POST', ['resourceid', resource_id, 'sid', sid, 'mode', mode, 'stop'],

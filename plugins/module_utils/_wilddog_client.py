@@ -11,7 +11,6 @@ from urllib.parse import urlencode
 
 from ansible.module_utils.basic import env_fallback
 
-from ansible_collections.rtcops.conference.plugins.module_utils._http import TransportError
 from ansible_collections.rtcops.conference.plugins.module_utils._vendor_client import VendorClient, VendorError
 
 DEFAULT_API_URL = 'https://bt-sh-api.wilddog.com'
@@ -40,6 +39,7 @@ CONNECTION_SPEC = dict(
     ca_path=dict(type='path', fallback=(env_fallback, ['WILDDOG_CA_PATH'])),
     timeout=dict(type='int', default=30),
     task_timeout=dict(type='int', fallback=(env_fallback, ['WILDDOG_TASK_TIMEOUT'])),
+    cache_dir=dict(type='path', fallback=(env_fallback, ['WILDDOG_CACHE_DIR'])),
 )
 
 
@@ -60,26 +60,31 @@ class WilddogClient(VendorClient):
         self.token = token
         self.api_url = api_url.rstrip('/')
 
-    def snapshot(self, room_id):
-        """Ask for a snapshot of every video of the room; return the image URLs (Q-WD-04: decided by ``code``)."""
+    def snapshot(self, room_id, before_attempt=None):
+        """Ask for a snapshot of every video of the room; return the image URLs (Q-WD-04: decided by ``code``).
+
+        ``before_attempt`` runs before every attempt (the one-per-30-s budget waits there).
+        """
         query = urlencode({'appId': self.app_id, 'roomId': room_id, 'token': self.token})
         # Replayable: a request repeated after a lost answer usually meets the one-per-30-s limit (41205), which
         # wilddog_snapshot waits out before asking again; at worst the lost snapshot's images stay unused on the
         # server, which deletes them after 15 days.
-        response = self.request(SNAPSHOT_CALL, 'GET', '%s/v2/snapshot?%s' % (self.api_url, query))
+        response = self.request(SNAPSHOT_CALL, 'GET', '%s/v2/snapshot?%s' % (self.api_url, query), before_attempt=before_attempt)
+        text = self.read(SNAPSHOT_CALL, response).decode('utf-8', 'replace')
         try:
-            text = response.read().decode('utf-8', 'replace')
             answer = json.loads(text)
-        except (TransportError, ValueError) as exc:
-            raise WilddogError(self.redact('Wilddog call GET /v2/snapshot returned an unreadable answer (HTTP %s): %s'
-                                           % (response.status, exc)))
+        except ValueError:
+            raise WilddogError('Wilddog call %s answered HTTP %s with %d bytes that are not JSON'
+                               % (SNAPSHOT_CALL, response.status, len(text)), call=SNAPSHOT_CALL, status=response.status)
         if not isinstance(answer, dict) or 'code' not in answer:
-            raise WilddogError('Wilddog call GET /v2/snapshot answered without a code (HTTP %s)' % response.status)
+            raise WilddogError('Wilddog call %s answered without a code (HTTP %s)' % (SNAPSHOT_CALL, response.status),
+                               call=SNAPSHOT_CALL, status=response.status)
         code = answer['code']
         if code != 0:
             meaning = CODE_MEANINGS.get(code)
-            raise WilddogError(self.redact('Wilddog call GET /v2/snapshot failed with code %s%s: %s'
-                                           % (code, ' (%s)' % meaning if meaning else '', answer.get('message'))), code)
+            raise WilddogError(self.redact('Wilddog call %s failed with code %s%s: %s'
+                                           % (SNAPSHOT_CALL, code, ' (%s)' % meaning if meaning else '', answer.get('message'))),
+                               code, call=SNAPSHOT_CALL, status=response.status)
         return list(answer.get('url') or [])  # Q-WD-04: tolerate a missing url list
 
     def image(self, url):
@@ -87,7 +92,8 @@ class WilddogClient(VendorClient):
         response = self.request(IMAGE_CALL, 'GET', url)
         if response.status == 200:
             return response
-        response.read()
+        self.read(IMAGE_CALL, response)  # a connection lost while reading an error page is the vendor's error
         if response.status in (403, 404):
             return None
-        raise WilddogError(self.redact('Wilddog download of %s failed with HTTP status %s' % (url, response.status)))
+        raise WilddogError(self.redact('Wilddog download of %s failed with HTTP status %s' % (url, response.status)),
+                           call=IMAGE_CALL, status=response.status)

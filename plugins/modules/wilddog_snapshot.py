@@ -12,9 +12,14 @@ version_added: 0.1.0
 description:
   - Asks the Wilddog cloud for a snapshot of every video in a room (one JPEG per video), waits until the images
     exist and downloads them into O(dest) on the controller.
-  - B(Rate limit.) The API allows one request every 30 seconds. When the server answers that the limit is
-    exceeded (41205), or with one of its internal errors, the module waits O(rate_limit_window) seconds and asks
-    again, as long as O(wait_timeout) allows; it never asks faster.
+  - B(Rate limit.) The API allows one request every 30 seconds, without saying for what (an app, a room, a token).
+    Every task on the machine keeps to one request per O(app_id) and O(api_url) every O(rate_limit_window) seconds
+    (which holds for each room as well). The time of the last request is kept in a file under O(cache_dir), and a
+    task that comes within the window waits out the rest of it before it asks. When the rest of the window is longer
+    than O(wait_timeout), the task fails at once, naming the window, without asking.
+  - When the server still answers that the limit is exceeded (41205, another machine used the window), or with one
+    of its internal errors, the module waits O(rate_limit_window) seconds and asks again, as long as O(wait_timeout)
+    allows; it never asks faster.
   - B(Asynchronous images.) The server returns the URLs before the images exist; the module polls each URL every
     O(poll_interval) seconds until it can be downloaded, within the same O(wait_timeout).
   - Connection failures, lost answers and HTTP 500, 502, 503 and 504 answers of the snapshot request and of the
@@ -54,6 +59,7 @@ options:
   rate_limit_window:
     description:
       - Seconds to wait before asking again after the server refused a request for its rate.
+      - Also the window every task of this machine keeps between two snapshot requests of the app.
       - The documents allow one request every 30 seconds; lower it only for a server that allows more (such as
         this collection's emulator).
     type: int
@@ -139,26 +145,35 @@ from urllib.parse import unquote, urlsplit
 
 from ansible.module_utils.basic import AnsibleModule
 
+from ansible_collections.rtcops.conference.plugins.module_utils._budget import BudgetExhausted, RequestBudget
 from ansible_collections.rtcops.conference.plugins.module_utils._download import DOWNLOAD_SPEC, Checksums, DownloadError, Downloads
 from ansible_collections.rtcops.conference.plugins.module_utils._http import check_connection
 from ansible_collections.rtcops.conference.plugins.module_utils._wilddog_client import (
-    CONNECTION_SPEC, IMAGE_CALL, RATE_LIMITED, SERVER_ERRORS, WilddogClient, WilddogError,
+    CONNECTION_SPEC, IMAGE_CALL, RATE_LIMITED, SERVER_ERRORS, SNAPSHOT_CALL, WilddogClient, WilddogError,
 )
 
 
-def take_snapshot(client, room_id, deadline, window):
-    """The image URLs, asking again after the rate limit's window while the deadline allows."""
+def take_snapshot(client, room_id, deadline, window, budget):
+    """The image URLs, each request sent only when the app's window allows it, asking again after a refusal for the
+    rate (41205) or a server error while the deadline allows."""
     waits = 0
     while True:
         try:
+            waited = budget.take(max_wait=max(0.0, deadline - time.monotonic()))
+        except BudgetExhausted as exc:
+            raise WilddogError('Wilddog allows one snapshot request per app every %s s (rate_limit_window) and this '
+                               'machine sent one less than that ago: %s, past wait_timeout or task_timeout'
+                               % (budget.window, exc), call=SNAPSHOT_CALL)
+        waits += waited > 0
+        try:
             return client.snapshot(room_id), waits
         except WilddogError as exc:
+            # Another machine used the window (41205), or the server failed (Q-WD-03): the next take waits a window.
             if exc.code != RATE_LIMITED and exc.code not in SERVER_ERRORS:
                 raise
             if time.monotonic() + window > deadline:
-                raise WilddogError('%s; asking again after %s s would pass wait_timeout' % (exc, window), exc.code)
-            waits += 1
-            time.sleep(window)
+                raise WilddogError('%s; asking again after %s s would pass wait_timeout' % (exc, window), exc.code,
+                                   call=SNAPSHOT_CALL)
 
 
 def download_when_ready(client, url, downloads, deadline, interval, allow_http):
@@ -180,7 +195,13 @@ def run(module, client):
     if module.check_mode:
         module.exit_json(changed=True, files=[], dest=p['dest'], msg='a snapshot would be taken and its images downloaded')
     deadline = time.monotonic() + p['wait_timeout']
-    urls, waits = take_snapshot(client, p['room_id'], deadline, p['rate_limit_window'])
+    task = getattr(client, 'deadline', None)
+    if task is not None and task.remaining() is not None:
+        deadline = min(deadline, time.monotonic() + task.remaining())
+    # The scope of the limit is unstated (Q-WD-01); one window per app also keeps every room of it within the limit.
+    budget = RequestBudget('wilddog', [client.api_url, p['app_id']], 1, p['rate_limit_window'], directory=p['cache_dir'],
+                           warn=module.warn)
+    urls, waits = take_snapshot(client, p['room_id'], deadline, p['rate_limit_window'], budget)
     downloads = Downloads(p['dest'], checksums=Checksums(p['checksum']))
     downloads.checksums.expect_files(len(urls))
     for url in urls:

@@ -7,7 +7,8 @@ from __future__ import annotations
 import pytest
 
 from ansible_collections.rtcops.conference.plugins.module_utils import _anyrtc_client
-from ansible_collections.rtcops.conference.plugins.module_utils._anyrtc_client import AnyRTCClient, AnyRTCError
+from ansible_collections.rtcops.conference.plugins.module_utils._anyrtc_client import AnyRTCClient, AnyRTCError, NotSent
+from ansible_collections.rtcops.conference.plugins.module_utils._budget import RequestBudget
 from ansible_collections.rtcops.conference.plugins.module_utils._http import TransportError
 
 STORAGE = dict(vendor=2, region=1, bucket='b', accessKey='AK-secret', secretKey='SK-secret', fileNamePrefix=['a', 'b'])
@@ -62,18 +63,68 @@ class Session:
         return answer
 
 
-def client_with(answers, clock):
-    client = AnyRTCClient('app', 'cust', 'secret-value', 'http://h', clock=clock, sleep=clock.sleep)
+@pytest.fixture(autouse=True)
+def cache_dir(tmp_path, monkeypatch):
+    monkeypatch.setenv('XDG_CACHE_HOME', str(tmp_path))
+    return tmp_path
+
+
+def client_with(answers, clock, budget_dir=None):
+    budget = None
+    if budget_dir is not None:
+        budget = RequestBudget('anyrtc', ['http://h', 'app'], 10, 1, directory=str(budget_dir), clock=clock, sleep=clock.sleep)
+    client = AnyRTCClient('app', 'cust', 'secret-value', 'http://h', clock=clock, sleep=clock.sleep, budget=budget)
     client.http = Session(answers)
     return client
 
 
-def test_throttle_keeps_ten_per_second():
+def test_two_clients_of_one_app_id_keep_ten_per_second_together(tmp_path):
     clock = Clock()
-    client = client_with([Answer(200, b'{"resourceId": "r"}')] * 11, clock)
-    for dummy in range(11):
-        client.acquire('c', 'u', {})
+    first = client_with([Answer(200, b'{"resourceId": "r"}')] * 6, clock, tmp_path)
+    second = client_with([Answer(200, b'{"resourceId": "r"}')] * 5, clock, tmp_path)
+    for dummy in range(5):
+        first.acquire('c', 'u', {})
+        second.acquire('c', 'u', {})
+    assert clock.sleeps == []
+    first.acquire('c', 'u', {})
     assert len(clock.sleeps) == 1 and clock.sleeps[0] > 0.9
+
+
+def test_the_default_budget_lives_in_the_cache_directory(cache_dir):
+    client = AnyRTCClient('app', 'cust', 'secret-value', 'http://h')
+    client.http = Session([Answer(200, b'{"resourceId": "r"}')])
+    client.acquire('c', 'u', {})
+    assert client.budget.path.startswith(str(cache_dir / 'rtcops.conference' / 'budgets'))
+    assert (cache_dir / 'rtcops.conference' / 'budgets').is_dir()
+
+
+def test_a_wait_for_the_budget_past_the_call_deadline_is_not_sent(tmp_path):
+    clock = Clock()
+    hog = RequestBudget('anyrtc', ['http://h', 'app'], 1, 3600, directory=str(tmp_path), clock=clock, sleep=clock.sleep)
+    hog.take()
+    client = AnyRTCClient('app', 'cust', 'secret-value', 'http://h', clock=clock, sleep=clock.sleep,
+                          budget=RequestBudget('anyrtc', ['http://h', 'app'], 1, 3600, directory=str(tmp_path), clock=clock,
+                                               sleep=clock.sleep))
+    client.http = Session([])
+    with pytest.raises(NotSent) as info:
+        client.start('r', 'mix', 'c', 'u', {})
+    assert info.value.verdict and info.value.call == 'start' and 'not sent' in str(info.value)
+    assert client.http.sent == []
+
+
+def test_a_lost_answer_and_a_gateway_error_are_no_verdict_a_4xx_is():
+    assert not AnyRTCError('lost').verdict
+    assert not AnyRTCError('gateway', status=504).verdict
+    assert AnyRTCError('refused', code=2, status=400).verdict
+
+
+def test_accepted_statuses_come_back_as_answers():
+    clock = Clock()
+    client = client_with([Answer(404, b'<html>not found</html>'), Answer(400, b'{"code": 7, "reason": "in progress", "sid": "s1"}')], clock)
+    gone = client.query('r', 's', 'mix', accept_status=(404,))
+    assert gone['_http_status'] == 404 and gone['_code'] is None
+    used = client.start('r', 'mix', 'c', 'u', {}, accept=(7,))
+    assert used['_code'] == 7 and used['sid'] == 's1'
 
 
 def test_exact_content_type_and_basic_auth():
