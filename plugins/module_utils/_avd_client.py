@@ -469,6 +469,24 @@ class AvdClient:
     def attachment_url(self, server_file):
         return '%s/attachment?file=%s' % (self.server_url, quote(server_file, safe='/'))
 
+    def attachment_size(self, server_file):
+        """The size of a server file as a HEAD request on its ``/attachment`` URL tells it, or None when it does not.
+
+        Only a 200 answer with a Content-Length counts. The documents do not mention HEAD, so anything else (a server
+        without HEAD, an error page, a redirect, a failed connection) says nothing, and leaves the comparison to the
+        download, which reports real errors itself.
+        """
+        try:
+            response = self._send('/attachment', 'HEAD', self.attachment_url(server_file))
+            # A HEAD answer has no body whatever its Content-Length says: draining it (nothing) keeps the connection
+            # for the download, where read() would take the Content-Length for the size of a body.
+            for dummy in response.chunks(1024):
+                pass
+        except (AvdError, _Final, _Retryable, TransportError):
+            return None
+        length = response.headers.get('Content-Length') if response.status == 200 else None
+        return int(length) if length is not None and length.strip().isdigit() else None
+
     def attachment_chunks(self, server_file, chunk_size=1024 * 1024):
         """Yield the bytes of a server file, or return None when it does not exist."""
         return self.download_chunks(self.attachment_url(server_file), chunk_size)

@@ -29,7 +29,7 @@ from ansible_collections.rtcops.conference.plugins.module_utils._avd_room import
 )
 from ansible_collections.rtcops.conference.plugins.module_utils._avd_sip import SipGate, list_gates
 from ansible_collections.rtcops.conference.plugins.module_utils._avd_upload import (
-    server_checksum, server_path, sha256_file, upload_verifier,
+    server_checksum, server_path, server_size, sha256_file, upload_verifier,
 )
 from ansible_collections.rtcops.conference.plugins.module_utils._avd_permits import LEDGER_KIND as PERMITS_KIND
 from ansible_collections.rtcops.conference.plugins.module_utils._ensure import (
@@ -349,11 +349,11 @@ class Environment:
             item.extra.update(checksum=checksum, size=size)
             items.append(item)
         todo = [item for item in items if not item.params.get('force')]
-        for outcome in run_each(lambda item: server_checksum(self.client, item.key), todo, self.workers):
+        for outcome in run_each(self._server_upload, todo, self.workers):
             if outcome.error is not None:
                 outcome.item.fail(str(outcome.error))
             else:
-                outcome.item.have = {'dest': outcome.item.key, 'checksum': outcome.value} if outcome.value else None
+                outcome.item.have = outcome.value
         for item in items:
             if item.error is None:
                 if item.params.get('force'):
@@ -363,6 +363,15 @@ class Environment:
                 elif item.have['checksum'] != item.extra['checksum']:
                     item.action = 'update'
             self.items['uploads'].append(item)
+
+    def _server_upload(self, item):
+        """What the server holds at the upload's path: None, or its path and checksum. A file of another size is
+        another file, and is not downloaded to prove it (its checksum is then unknown, shown as None)."""
+        size = server_size(self.client, item.key)
+        if size is not None and size != item.extra['size']:
+            return {'dest': item.key, 'checksum': None}
+        checksum = server_checksum(self.client, item.key)
+        return {'dest': item.key, 'checksum': checksum} if checksum else None
 
     # -- writing --------------------------------------------------------------------------------------------------
 

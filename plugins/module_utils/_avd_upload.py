@@ -11,7 +11,6 @@ import hashlib
 import os
 import posixpath
 
-from ansible_collections.rtcops.conference.plugins.module_utils._http import TransportError
 
 ALLOWED_EXTENSIONS = ('png', 'jpg', 'mp3', 'mp4', 'avi')
 MAX_BOX_SIZE = 50 * 1024 * 1024  # the documents' "<=50M"; larger files must use storage_only_cluster
@@ -84,22 +83,8 @@ def server_checksum(client, dest, limit=None):
 
 
 def server_size(client, dest):
-    """Size of the server's file as a HEAD request on its ``/attachment`` URL tells it, or None when it does not.
-
-    Only a 200 answer with a Content-Length counts. The documents do not mention HEAD, so anything else (a server
-    without HEAD, an error page, a redirect, a failed connection) leaves the comparison to the download, which
-    reports real errors itself.
-    """
-    try:
-        response = client.http.request('HEAD', client.attachment_url(dest))
-        # A HEAD answer has no body whatever its Content-Length says; draining it (nothing) closes the answer and keeps
-        # the connection for the download. read() would take the Content-Length for the size of a body in memory.
-        for dummy in response.chunks(CHUNK_SIZE):
-            pass
-    except TransportError:
-        return None
-    length = response.headers.get('Content-Length') if response.status == 200 else None
-    return int(length) if length is not None and length.strip().isdigit() else None
+    """Size of the server's file, or None when the server does not tell it without a download."""
+    return client.attachment_size(dest)
 
 
 def same_on_server(client, dest, checksum, size):

@@ -328,17 +328,12 @@ def test_sha256_chunks_matches_whole_and_stops_past_limit():
 # -- the size from a HEAD request -----------------------------------------------------------------
 
 
-class HeadOnlyClient:
-    """A client whose session answers every request with ``answer`` (status, headers) or raises it."""
+class HeadOnlySession:
+    """An HTTP session answering every request with ``answer`` (status, headers), or raising it."""
 
     def __init__(self, answer):
         self.answer = answer
         self.sent = []
-        self.http = self
-
-    @staticmethod
-    def attachment_url(server_file):
-        return SERVER + '/attachment?file=' + server_file
 
     def request(self, method, url, body=None, headers=None):
         self.sent.append((method, url))
@@ -376,8 +371,11 @@ class HeadOnlyClient:
     (_http.TransportError('connection refused', sent=False), None),
 ])
 def test_server_size_counts_only_a_200_with_a_length(answer, size):
-    client = HeadOnlyClient(answer)
+    session = HeadOnlySession(answer)
+    client = _avd_client.AvdClient(SERVER, token='t')
+    client.http = session
     assert _avd_upload.server_size(client, '/opt/3tee/resources/a.mp4') == size
-    assert client.sent == [('HEAD', SERVER + '/attachment?file=/opt/3tee/resources/a.mp4')]
+    assert session.sent == [('HEAD', SERVER + '/attachment?file=/opt/3tee/resources/a.mp4')]
+    assert client.requests == 1
     if not isinstance(answer, Exception):
-        assert client.closed
+        assert session.closed
