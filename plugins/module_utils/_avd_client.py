@@ -456,7 +456,7 @@ class AvdClient:
             return self._with_retries(call, attempt, False, True, None)
 
         remote = Remote(url, request, self.retry, allow_http=allow_http, api_url=self.server_url, absent=(),
-                        status_meanings={404: 'the server does not have the file any more'})
+                        status_meanings={404: 'the server does not have the file any more'}, deadline=self.deadline)
         try:
             return downloads.fetch(remote, name, url=url, listed_size=listed_size)
         except StoreError as exc:

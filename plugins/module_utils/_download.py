@@ -251,8 +251,9 @@ class Remote:
     """
 
     def __init__(self, url, request, retry, allow_http=False, api_url=None, absent=(404,), status_meanings=None,
-                 explain=None):
+                 explain=None, deadline=None):
         self.url = url
+        self.deadline = deadline  # the task's (an _http.Deadline), which also ends the attempts to finish a body
         self.status_meanings = status_meanings or {}
         self.explain = explain  # the vendor's words in an error answer's body, for the message
         self.request = request
@@ -322,7 +323,7 @@ class Remote:
         etag = (response.headers.get('ETag') or '').strip()
         validator = etag if etag and not etag.startswith('W/') else None
         offset = 0
-        started = delays = None
+        backoff = None
         while True:
             try:
                 for chunk in response.chunks(CHUNK):
@@ -335,13 +336,12 @@ class Remote:
                 if not getattr(exc, 'transient', True):  # the task's time is up, or an answer too large: no repeat
                     raise DownloadError('%s: the transfer broke off: %s' % (name, exc))
                 reason = str(exc)
-            if delays is None:  # the deadline counts from the first break
-                started = self.retry.clock()
-                delays = self.retry.delays(started)
-            delay = next(delays, None)
+            if backoff is None:  # the deadline counts from the first break
+                backoff = self.retry.backoff(deadline=self.deadline)
+            delay = backoff.next()
             if delay is None:
-                raise DownloadError('%s: the transfer broke off (%s) and could not be completed within %s s'
-                                    % (name, reason, self.retry.deadline))
+                raise DownloadError('%s: the transfer broke off (%s) and could not be completed: %s'
+                                    % (name, reason, backoff.why_not()))
             self.retry.sleep(delay)
             resume = accepts_ranges and offset > 0
             response = self._get(name, offset if resume else 0, validator)

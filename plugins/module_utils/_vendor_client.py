@@ -127,7 +127,7 @@ class VendorClient:
         """
         remote = Remote(url, lambda target, more: self.request(call, 'GET', target, headers=dict(headers or {}, **more)),
                         self.retry, allow_http=allow_http, api_url=getattr(self, 'api_url', None) if listed_by_api else None,
-                        absent=absent, status_meanings=status_meanings, explain=explain)
+                        absent=absent, status_meanings=status_meanings, explain=explain, deadline=self.deadline)
         try:
             entry = downloads.fetch(remote, name, url=url if url_in_result else None, **extra)
         except FileAbsent:

@@ -17,7 +17,7 @@ from ansible_collections.rtcops.conference.plugins.module_utils._download import
     insecure_url_problem, listed_size_range, parse_checksum, plain_file_name, redirect_problem, safe_file_name,
     store_stream,
 )
-from ansible_collections.rtcops.conference.plugins.module_utils._http import RetryPolicy, TransportError
+from ansible_collections.rtcops.conference.plugins.module_utils._http import Deadline, RetryPolicy, TransportError
 
 IMAGE = b'\x89PNG' + b'x' * 5000
 OTHER = b'\xff\xd8' + b'y' * 300
@@ -405,6 +405,17 @@ def test_breaks_are_retried_within_the_deadline_only(tmp_path):
     assert 'a.mp4: the transfer broke off (the connection closed after 10 of 10240 bytes)' in str(info.value)
     assert 1 < len(server.requests) < 100
     assert os.listdir(str(tmp_path)) == ['a.mp4'] and (tmp_path / 'a.mp4').read_bytes() == b'the good old file'
+
+
+def test_the_tasks_deadline_ends_the_attempts_to_finish_a_body(tmp_path):
+    retry = policy(deadline=30)
+    server = Server(*[Reply(200, RECORDING, {}, cut_after=10) for dummy in range(100)])
+    task = Deadline(2, 'task_timeout', retry.clock)
+    with pytest.raises(DownloadError) as info:
+        fetch(tmp_path, server, retry=retry, deadline=task)
+    assert 'task_timeout' in str(info.value)
+    assert retry.clock() <= 2
+    assert not os.path.exists(str(tmp_path / 'a.mp4'))
 
 
 @pytest.mark.parametrize('reply, words', [
