@@ -160,8 +160,11 @@ class AnyRTCClient(VendorClient):
         if body is not None:
             data = json.dumps(body, separators=(',', ':')).encode('utf-8')
             headers['Content-type'] = CONTENT_TYPE
-        response = self.request(what, method, url, body=data, headers=headers, before_attempt=lambda: self._take_slot(what),
-                                replayable=method == 'GET' or what in REPLAYABLE_CALLS)
+        try:
+            response = self.request(what, method, url, body=data, headers=headers, before_attempt=lambda: self._take_slot(what),
+                                    replayable=method == 'GET' or what in REPLAYABLE_CALLS)
+        finally:
+            self.budget.settle()  # the server has counted the request by now, at the latest
         raw = self.read(what, response)
         text = raw.decode('utf-8', 'replace')
         try:

@@ -28,9 +28,14 @@ import time
 
 from ansible_collections.rtcops.conference.plugins.module_utils._token_cache import _Lock, _private, default_cache_dir
 
-# The server counts a request when it arrives, a little after the moment kept here; waiting this much longer than the
-# window keeps two requests of different processes from arriving closer together than the server allows.
+# A request is in flight from the moment its slot is taken until ``settle`` records when its answer came; the server
+# counts it at some moment in between, so while in flight it counts as sent at every moment, and afterwards as sent
+# when its answer came, the latest moment the server can have counted it. This margin covers clock resolution only.
 ARRIVAL_MARGIN = 0.05
+# A slot whose task died before settling it is taken as settled this long after it was taken (a call with its retries
+# ends well before).
+LONGEST_FLIGHT = 90.0
+IN_FLIGHT_POLL = 0.5
 
 
 class BudgetExhausted(Exception):
@@ -39,6 +44,12 @@ class BudgetExhausted(Exception):
     def __init__(self, message, wait):
         super().__init__(message)
         self.wait = wait
+
+
+def _times(value):
+    if not isinstance(value, list) or not all(isinstance(m, (int, float)) and not isinstance(m, bool) for m in value):
+        raise ValueError('not a list of times')
+    return [float(m) for m in value]
 
 
 class RequestBudget:
@@ -55,8 +66,9 @@ class RequestBudget:
         self._warned = False
         self._clock = clock
         self._sleep = sleep
-        self._local = []  # the moments of this process's requests when the file cannot be used
+        self._local = {'sent': [], 'open': []}  # this process's requests, when the file cannot be used
         self._shared = True
+        self._pending = []  # slots this process took and has not settled
 
     def _warn_once(self, text):
         if self._warn is not None and not self._warned:
@@ -64,70 +76,101 @@ class RequestBudget:
             self._warn(text)
 
     def _load(self):
+        """``{'sent': [answered at], 'open': [taken at, still in flight]}``."""
         try:
             if not os.path.exists(self.path):
-                return []
+                return {'sent': [], 'open': []}
             if not _private(self.path):
                 self._warn_once('the %s request budget %s is not private to its owner; it is replaced'
                                 % (self.vendor, self.path))
-                return []
+                return {'sent': [], 'open': []}
             with open(self.path) as handle:
-                moments = json.load(handle).get('sent')
-            if not isinstance(moments, list) or not all(isinstance(m, (int, float)) and not isinstance(m, bool) for m in moments):
-                raise ValueError('not a list of times')
+                data = json.load(handle)
+            return {'sent': _times(data.get('sent')), 'open': _times(data.get('open', []))}
         except (OSError, ValueError, AttributeError) as exc:
             self._warn_once('the %s request budget %s could not be read (%s); it starts afresh' % (self.vendor, self.path, exc))
-            return []
-        return [float(m) for m in moments]
+            return {'sent': [], 'open': []}
 
-    def _save(self, moments):
+    def _save(self, state):
         handle, temp = tempfile.mkstemp(dir=self.directory, prefix='.tmp-')  # mkstemp creates 0600
         try:
             with os.fdopen(handle, 'w') as stream:
-                json.dump({'sent': moments}, stream)
+                json.dump(state, stream)
             os.replace(temp, self.path)
         except BaseException:
             if os.path.exists(temp):
                 os.unlink(temp)
             raise
 
-    def _recent(self, moments, now):
-        # A moment in the future means the wall clock was set back: it cannot tell anything about the window.
-        return sorted(m for m in moments if now - self.window < m <= now)
+    def _current(self, state, now):
+        """The state without what no longer counts. The clock is read under the lock, after every moment written
+        before: a moment in the future means the wall clock was set back, and it cannot tell anything."""
+        return {'sent': sorted(m for m in state['sent'] if now - self.window < m <= now),
+                'open': sorted(m for m in state['open'] if now - LONGEST_FLIGHT < m <= now)}
 
-    def _claim(self, moments, now):
-        """Take a slot now (returns 0.0) or return the seconds until the oldest slot of the window frees one."""
-        moments = self._recent(moments, now)
-        if len(moments) < self.limit:
-            moments.append(now)
-            return 0.0, moments
-        return moments[-self.limit] + self.window + ARRIVAL_MARGIN - now, moments
+    def _claim(self, state):
+        """Take a slot now (returns 0.0) or return the seconds until one may be free."""
+        now = self._clock()
+        state = self._current(state, now)
+        if len(state['sent']) + len(state['open']) < self.limit:
+            state['open'].append(now)
+            self._pending.append(now)
+            return 0.0, state
+        if len(state['open']) >= self.limit:  # in flight, they may arrive at any moment: look again soon
+            return min(self.window / 20, IN_FLIGHT_POLL), state
+        return state['sent'][-(self.limit - len(state['open']))] + self.window + ARRIVAL_MARGIN - now, state
 
-    def _claim_shared(self, now):
+    def _claim_shared(self):
         try:
             os.makedirs(self.directory, mode=0o700, exist_ok=True)
             with _Lock(self.path + '.lock'):
-                wait, moments = self._claim(self._load(), now)
+                wait, state = self._claim(self._load())
                 if wait <= 0:
-                    self._save(moments)
+                    self._save(state)
             return wait
         except OSError as exc:
-            self._shared = False
-            self._warn_once('the %s request budget cannot be kept in %s (%s): only the requests of this task are counted'
-                            % (self.vendor, self.directory, exc.strerror or exc))
+            self._fall_back(exc)
             return None
 
+    def _fall_back(self, exc):
+        self._shared = False
+        self._warn_once('the %s request budget cannot be kept in %s (%s): only the requests of this task are counted'
+                        % (self.vendor, self.directory, exc.strerror or exc))
+
+    def settle(self):
+        """Record the slots taken since the last call as answered now (or given up)."""
+        pending, self._pending = self._pending, []
+        if not pending:
+            return
+
+        def settled(state):
+            now = self._clock()
+            state = {'sent': list(state['sent']), 'open': list(state['open'])}
+            for moment in pending:
+                if moment in state['open']:
+                    state['open'].remove(moment)
+                    state['sent'].append(now)
+            return self._current(state, now)
+
+        if self._shared:
+            try:
+                with _Lock(self.path + '.lock'):
+                    self._save(settled(self._load()))
+                return
+            except OSError as exc:
+                self._fall_back(exc)
+        self._local = settled(self._local)
+
     def take(self, max_wait=None):
-        """Wait until a request may be sent and count it; returns the seconds waited.
+        """Wait until a request may be sent and count it; returns the seconds waited. Call ``settle`` once answered.
 
         Raises BudgetExhausted instead of waiting when the next slot is more than ``max_wait`` seconds away.
         """
         waited = 0.0
         while True:
-            now = self._clock()
-            wait = self._claim_shared(now) if self._shared else None
+            wait = self._claim_shared() if self._shared else None
             if wait is None:
-                wait, self._local = self._claim(self._local, now)
+                wait, self._local = self._claim(self._local)
             if wait <= 0:
                 return waited
             if max_wait is not None and waited + wait > max_wait:

@@ -166,7 +166,10 @@ def take_snapshot(client, room_id, deadline, window, budget):
                                % (budget.window, exc), call=SNAPSHOT_CALL)
         waits += waited > 0
         try:
-            return client.snapshot(room_id), waits
+            try:
+                return client.snapshot(room_id), waits
+            finally:
+                budget.settle()  # the window runs from the answer, by when the server has counted the request
         except WilddogError as exc:
             # Another machine used the window (41205), or the server failed (Q-WD-03): the next take waits a window.
             if exc.code != RATE_LIMITED and exc.code not in SERVER_ERRORS:
