@@ -827,6 +827,9 @@ def start(module, client, result, recovery):
         if pending:
             module.warn('the answer of an earlier start of this recording was lost; a run settles it first by sending '
                         'that start again with its resource ID, and starts a recording only if none runs')
+        elif record is not None and record['phase'] == 'orphaned':
+            module.warn('a recording of this channel and uid whose sid is unknown ran at the last run; whether it still '
+                        'runs cannot be read without its sid: a run starts a recording only if it has ended')
         return
     resource_id, sid, created = start_recording(module, client, recovery, pending)
     result.update(changed=created, resource_id=resource_id)
@@ -1057,13 +1060,13 @@ def main():
     module = AnsibleModule(argument_spec=spec, supports_check_mode=True,
                            mutually_exclusive=[('recording', 'resource_id'), ('recording', 'sid')])
     p = module.params
+    # A dict option cannot be no_log per key: register the storage and service keys so that Ansible masks them
+    # wherever they would appear (invocation, results, messages), before the first check that may fail the task.
+    secrets = secrets_of(p['storage_config'], p['extension_service_config'], p['recording_config'])
+    module.no_log_values.update(secrets)
     check_connection(module, 'api_url')
     if p['recording'] is not None:
         p['resource_id'], p['sid'] = addressed_by(module, p['recording'])
-    # A dict option cannot be no_log per key: register the storage and service keys so that Ansible masks them
-    # wherever they would appear (invocation, results, messages).
-    secrets = secrets_of(p['storage_config'], p['extension_service_config'], p['recording_config'])
-    module.no_log_values.update(secrets)
     if p['recording_config'] is None:
         p['recording_config'] = {}
     try:
