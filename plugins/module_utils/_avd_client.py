@@ -327,8 +327,8 @@ class AvdClient:
     def _gave_up(self, error, attempts, backoff):
         """``error`` saying how many attempts were made, and why there was no other one."""
         if isinstance(error, AvdTransportError) and (attempts > 1 or backoff.stopped_by_task):
-            error.args = ('%s (gave up after %d attempt%s: %s)' % (error.args[0], attempts, 's' if attempts > 1 else '',
-                                                                backoff.why_not()),)
+            plural = 's' if attempts > 1 else ''
+            error.args = ('%s (gave up after %d attempt%s: %s)' % (error.args[0], attempts, plural, backoff.why_not()),)
         return error
 
     def _attempt(self, call, method, url, **kwargs):
@@ -372,9 +372,9 @@ class AvdClient:
                                     'AVD call %s failed with HTTP status %s: %s' % (call, status, self._excerpt(text)), call)
         if 300 <= status < 400:
             location = headers.get('Location') if headers is not None else None
+            target = ' to %s' % self.redact(shown_url(location)) if location else ''
             raise AvdTransportError('AVD call %s was redirected (HTTP %s%s); API calls are not followed to another '
-                                    'address: check server_url' % (call, status, ' to %s' % self.redact(shown_url(location))
-                                                                    if location else ''), call)
+                                    'address: check server_url' % (call, status, target), call)
         try:
             body = json.loads(text)
         except ValueError:

@@ -295,8 +295,8 @@ class Remote:
             words = self.explain(response) if self.explain is not None else None
             response.close()
             meaning = self.status_meanings.get(response.status)
-            raise DownloadError('%s: the server answered HTTP %s%s%s' % (name, response.status, ' (%s)' % meaning if meaning else '',
-                                                                        ': %s' % words if words else ''), response.status)
+            raise DownloadError('%s: the server answered HTTP %s%s%s' % (
+                name, response.status, ' (%s)' % meaning if meaning else '', ': %s' % words if words else ''), response.status)
         self.content_type = (response.headers.get('Content-Type') or '').split(';')[0].strip() or None
         problem = content_type_problem(self.content_type, name)
         if problem:

@@ -146,6 +146,9 @@ options:
   wait_timeout:
     description:
       - Seconds the task may spend waiting.
+      - The task shows nothing while it waits, so a wait longer than 30 seconds is summed up in a warning afterwards,
+        and a wait that runs out says what did not happen within O(wait_timeout). For longer waits raise it, or run the
+        task with C(async) and C(poll).
     type: int
     default: 120
   poll_interval:
@@ -337,6 +340,7 @@ from ansible_collections.rtcops.conference.plugins.module_utils._anyrtc_client i
 from ansible_collections.rtcops.conference.plugins.module_utils._download import DOWNLOAD_SPEC, Checksums, DownloadError, Downloads
 from ansible_collections.rtcops.conference.plugins.module_utils._http import check_connection, shown_url
 from ansible_collections.rtcops.conference.plugins.module_utils._ledger import Ledger
+from ansible_collections.rtcops.conference.plugins.module_utils._waiting import Waiting
 
 CNAME = re.compile(r'^[A-Za-z0-9 !#$%&()+\-:;<=.>?@\[\]^_{}|~,]+$')
 PREFIX_PART = re.compile(r'^[A-Za-z0-9]+$')
@@ -718,16 +722,17 @@ def running(answer):
 
 def wait_running(module, client, resource_id, sid):
     p = module.params
-    deadline = time.monotonic() + p['wait_timeout']
+    waiting = Waiting(module)
     while True:
         answer = query(client, p['mode'], resource_id, sid)
         status = server_status(answer) if answer else None
         if not running(answer):
             raise AnyRTCError('recording %s is not running (status %s)' % (sid, status))
         if status in RUNNING:
+            waiting.done('the start of recording %s' % sid)
             return status, answer.get('serverResponse') or {}
-        if time.monotonic() + p['poll_interval'] > deadline:
-            raise AnyRTCError('recording %s did not start within wait_timeout (status %s)' % (sid, status))
+        if not waiting.allows(p['poll_interval']):
+            raise AnyRTCError(waiting.timed_out('recording %s did not start' % sid, 'status %s' % status))
         time.sleep(p['poll_interval'])
 
 
@@ -964,7 +969,7 @@ def stop(module, client, result, recovery):
     return listed
 
 
-def fetch(module, client, downloads, url, name, deadline):
+def fetch(module, client, downloads, url, name, waiting):
     p = module.params
     while True:
         # The storage is the user's own (download_url), so an http URL there is their choice; 403 and 404 mean the
@@ -973,8 +978,10 @@ def fetch(module, client, downloads, url, name, deadline):
                                      allow_http=p['allow_http_download'], listed_by_api=False)
         if entry is not None:
             return entry
-        if not p['wait_for_status'] or time.monotonic() + p['poll_interval'] > deadline:
+        if not p['wait_for_status']:
             raise AnyRTCError('the storage does not have %s' % shown_url(url), call='download')
+        if not waiting.allows(p['poll_interval']):
+            raise AnyRTCError(waiting.timed_out('the storage did not receive %s' % shown_url(url)), call='download')
         time.sleep(p['poll_interval'])
 
 
@@ -982,14 +989,14 @@ def download(module, client, listed):
     """Every playlist of the file list and the segments it names, into dest."""
     p = module.params
     base = p['download_url'].rstrip('/')
-    deadline = time.monotonic() + p['wait_timeout']
+    waiting = Waiting(module)
     downloads = Downloads(p['dest'], checksums=Checksums(p['checksum']))
     for item in listed:
         key = str(item.get('filename') or '')
         if not key:
             continue
         url = '%s/%s' % (base, quote(key, safe='/'))
-        playlist = fetch(module, client, downloads, url, key.rsplit('/', 1)[-1], deadline)
+        playlist = fetch(module, client, downloads, url, key.rsplit('/', 1)[-1], waiting)
         if not key.endswith('.m3u8'):
             continue
         folder = key.rsplit('/', 1)[0] + '/' if '/' in key else ''
@@ -1004,8 +1011,9 @@ def download(module, client, listed):
             if not line or line.startswith('#') or '://' in line or line.startswith('/'):
                 continue
             segment = folder + unquote(line)
-            fetch(module, client, downloads, '%s/%s' % (base, quote(segment, safe='/')), segment.rsplit('/', 1)[-1], deadline)
+            fetch(module, client, downloads, '%s/%s' % (base, quote(segment, safe='/')), segment.rsplit('/', 1)[-1], waiting)
     downloads.finish()
+    waiting.done('the download of the files of the recording')
     return downloads
 
 

@@ -324,6 +324,7 @@ from ansible_collections.rtcops.conference.plugins.module_utils._avd_client impo
 from ansible_collections.rtcops.conference.plugins.module_utils._avd_module import AvdModule
 from ansible_collections.rtcops.conference.plugins.module_utils._download import DOWNLOAD_SPEC, Checksums, DownloadError, Downloads
 from ansible_collections.rtcops.conference.plugins.module_utils._ledger import Ledger
+from ansible_collections.rtcops.conference.plugins.module_utils._waiting import Waiting
 
 ALREADY_RECORDING = 40040
 NOT_RECORDING = 40041
@@ -347,8 +348,6 @@ STARTED_KIND = 'started_recordings'  # room id -> record id of the mixed recordi
 # room id -> {} or {'known': [record ids]}: a start was sent there and its answer never arrived (see room_entry)
 UNSETTLED_KIND = 'unsettled_recording_starts'
 NO_SUCH_RECORD = 40090
-# Waits longer than this are reported in a warning: the module runs as one process and cannot show progress.
-LONG_WAIT = 30
 AAC_SAMPLES = (16000, 32000, 44100, 48000)
 PCM_SAMPLES = (8000, 16000)
 
@@ -409,18 +408,14 @@ def poll(module, call, waited_for, did_not, read):
     The module cannot show progress while it waits, so a long wait is summed up in a warning afterwards.
     """
     p = module.params
-    started = time.monotonic()
-    deadline = started + p['wait_timeout']
+    waiting = Waiting(module)
     while True:
         value, state = read()
         if value is not None:
-            waited = time.monotonic() - started
-            if waited > LONG_WAIT:
-                module.warn('%s took %d s' % (waited_for, waited))
+            waiting.done(waited_for)
             return value
-        if time.monotonic() + p['poll_interval'] > deadline:
-            raise AvdError('%s within wait_timeout=%d s (%s); raise wait_timeout or run the task with async/poll'
-                           % (did_not, p['wait_timeout'], state), call)
+        if not waiting.allows(p['poll_interval']):
+            raise AvdError(waiting.timed_out(did_not, state), call)
         time.sleep(p['poll_interval'])
 
 

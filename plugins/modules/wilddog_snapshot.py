@@ -49,6 +49,9 @@ options:
   wait_timeout:
     description:
       - Seconds the task may spend in all on waiting for the rate limit and for the images.
+      - The task shows nothing while it waits, so a wait longer than 30 seconds is summed up in a warning afterwards,
+        and a wait that runs out says what did not happen within O(wait_timeout). For longer waits raise it, or run the
+        task with C(async) and C(poll).
     type: int
     default: 120
   poll_interval:
@@ -148,6 +151,7 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.rtcops.conference.plugins.module_utils._budget import BudgetExhausted, RequestBudget
 from ansible_collections.rtcops.conference.plugins.module_utils._download import DOWNLOAD_SPEC, Checksums, DownloadError, Downloads
 from ansible_collections.rtcops.conference.plugins.module_utils._http import check_connection
+from ansible_collections.rtcops.conference.plugins.module_utils._waiting import Waiting
 from ansible_collections.rtcops.conference.plugins.module_utils._wilddog_client import (
     CONNECTION_SPEC, IMAGE_CALL, RATE_LIMITED, SERVER_ERRORS, SNAPSHOT_CALL, WilddogClient, WilddogError,
 )
@@ -179,7 +183,7 @@ def take_snapshot(client, room_id, deadline, window, budget):
                                    call=SNAPSHOT_CALL)
 
 
-def download_when_ready(client, url, downloads, deadline, interval, allow_http):
+def download_when_ready(client, url, downloads, deadline, interval, allow_http, waiting):
     name = unquote(os.path.basename(urlsplit(url).path)) or 'snapshot.jpg'
     while True:
         # Q-WD-06: the service lists its images at plain http URLs only, so such a URL is taken as it is
@@ -189,7 +193,7 @@ def download_when_ready(client, url, downloads, deadline, interval, allow_http):
         if entry is not None:
             return entry
         if time.monotonic() + interval > deadline:
-            raise WilddogError('Wilddog image %s did not appear within wait_timeout' % name, call=IMAGE_CALL)
+            raise WilddogError(waiting.timed_out('Wilddog image %s did not appear' % name), call=IMAGE_CALL)
         time.sleep(interval)
 
 
@@ -197,7 +201,8 @@ def run(module, client):
     p = module.params
     if module.check_mode:
         module.exit_json(changed=True, files=[], dest=p['dest'], msg='a snapshot would be taken and its images downloaded')
-    deadline = time.monotonic() + p['wait_timeout']
+    waiting = Waiting(module)
+    deadline = waiting.ends
     task = getattr(client, 'deadline', None)
     if task is not None and task.remaining() is not None:
         deadline = min(deadline, time.monotonic() + task.remaining())
@@ -208,8 +213,9 @@ def run(module, client):
     downloads = Downloads(p['dest'], checksums=Checksums(p['checksum']))
     downloads.checksums.expect_files(len(urls))
     for url in urls:
-        download_when_ready(client, url, downloads, deadline, p['poll_interval'], p['allow_http_download'])
+        download_when_ready(client, url, downloads, deadline, p['poll_interval'], p['allow_http_download'], waiting)
     downloads.finish()
+    waiting.done('the snapshot of room %s and its images' % p['room_id'])
     before, after = downloads.diff()
     module.exit_json(changed=downloads.changed, files=downloads.files, dest=p['dest'], rate_limit_waits=waits,
                      diff={'before': {'files': before}, 'after': {'files': after}})
