@@ -19,6 +19,8 @@ import signal
 import tempfile
 from urllib.parse import urljoin, urlsplit
 
+from ansible.module_utils.basic import AnsibleModule
+
 from ansible_collections.rtcops.conference.plugins.module_utils._http import TransportError, shown_url
 
 CHUNK = 1024 * 1024
@@ -671,3 +673,12 @@ def file_digest(path, algorithm, chunk_size=CHUNK):
         for chunk in iter(lambda: stream.read(chunk_size), b''):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+class DownloadModule(AnsibleModule):
+    """The AnsibleModule of a plugin that brings files into ``dest``: its result describes the files, not the directory."""
+
+    def add_path_info(self, kwargs):
+        # AnsibleModule would add the owner, mode and size of the directory named by the result's 'dest', as if the
+        # task managed that directory (a file module's result); the files themselves are described under 'files'.
+        return kwargs

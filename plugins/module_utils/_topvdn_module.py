@@ -38,6 +38,11 @@ class TopvdnModule(AnsibleModule):
         self.client = TopvdnClient(p['client_token'], p['api_url'], p['validate_certs'], p['ca_path'], p['timeout'])
         self.client.limit_task(p['task_timeout'])
 
+    def add_path_info(self, kwargs):
+        # AnsibleModule would add the owner, mode and size of the directory named by a result's 'dest' (or of a local
+        # 'path'), as if the task managed it; the results describe the cover and its files only.
+        return kwargs
+
     def run(self, main):
         try:
             return main()

@@ -179,6 +179,8 @@ attributes:
         record under O(cache_dir)) - a start is predicted as no change while it runs, a stop as no change once it is
         over and every file of its remembered list is in O(dest). A new start, subscription lists and a layout are
         reported as changes; nothing is acquired, started, updated, stopped, downloaded or recorded.
+      - A stop addressed by O(recording), the registered result of a start that check mode only predicted (it has no
+        sid), is predicted as a change, so that a play which starts and then stops a recording runs in check mode.
   diff_mode:
     support: full
     details: Shows the recording status before and after, and the SHA-256 of each downloaded file.
@@ -332,12 +334,11 @@ import re
 import time
 from urllib.parse import quote, unquote
 
-from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.rtcops.conference.plugins.module_utils._anyrtc_client import (
     CONNECTION_SPEC, AnyRTCClient, AnyRTCError, secrets_of,
 )
-from ansible_collections.rtcops.conference.plugins.module_utils._download import DOWNLOAD_SPEC, Checksums, DownloadError, Downloads
+from ansible_collections.rtcops.conference.plugins.module_utils._download import DOWNLOAD_SPEC, Checksums, DownloadError, DownloadModule, Downloads
 from ansible_collections.rtcops.conference.plugins.module_utils._http import check_connection, shown_url
 from ansible_collections.rtcops.conference.plugins.module_utils._ledger import Ledger
 from ansible_collections.rtcops.conference.plugins.module_utils._waiting import Waiting
@@ -1065,7 +1066,7 @@ def main():
         download_url=dict(type='str'),
     )
     spec.update(DOWNLOAD_SPEC)
-    module = AnsibleModule(argument_spec=spec, supports_check_mode=True,
+    module = DownloadModule(argument_spec=spec, supports_check_mode=True,
                            mutually_exclusive=[('recording', 'resource_id'), ('recording', 'sid')])
     p = module.params
     # A dict option cannot be no_log per key: register the storage and service keys so that Ansible masks them
@@ -1074,6 +1075,13 @@ def main():
     module.no_log_values.update(secrets)
     check_connection(module, 'api_url')
     if p['recording'] is not None:
+        if module.check_mode and p['state'] == 'stopped' and not p['recording'].get('sid'):
+            # A start this check run only predicted has no sid to stop; what its stop would do is predicted in turn.
+            module.exit_json(changed=True, resource_id=None, sid=None, status=STOPPED, file_list=[], files=[],
+                             uploading_status=None, server_response=None, started_at=None, api_expires_at=None,
+                             diff={'before': {'status': None}, 'after': {'status': STOPPED}},
+                             msg='the recording of this start is not known (a start that check mode only predicted): '
+                                 'its stop is predicted as a change')
         p['resource_id'], p['sid'] = addressed_by(module, p['recording'])
     if p['recording_config'] is None:
         p['recording_config'] = {}

@@ -154,9 +154,8 @@ dest:
 import os
 import re
 
-from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.rtcops.conference.plugins.module_utils._download import DOWNLOAD_SPEC, Checksums, DownloadError, Downloads
+from ansible_collections.rtcops.conference.plugins.module_utils._download import DOWNLOAD_SPEC, Checksums, DownloadError, DownloadModule, Downloads
 from ansible_collections.rtcops.conference.plugins.module_utils._http import check_connection
 from ansible_collections.rtcops.conference.plugins.module_utils._netless_client import (
     CONNECTION_SPEC, DOWNLOAD_CALL, NetlessClient, NetlessError,
@@ -209,7 +208,7 @@ def main():
         dest=dict(type='path', required=True),
     )
     spec.update(DOWNLOAD_SPEC)
-    module = AnsibleModule(argument_spec=spec, supports_check_mode=True)
+    module = DownloadModule(argument_spec=spec, supports_check_mode=True)
     p = module.params
     check_connection(module, 'api_url')
     for name in ('width', 'height'):

@@ -146,10 +146,9 @@ import os
 import time
 from urllib.parse import unquote, urlsplit
 
-from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.rtcops.conference.plugins.module_utils._budget import BudgetExhausted, RequestBudget
-from ansible_collections.rtcops.conference.plugins.module_utils._download import DOWNLOAD_SPEC, Checksums, DownloadError, Downloads
+from ansible_collections.rtcops.conference.plugins.module_utils._download import DOWNLOAD_SPEC, Checksums, DownloadError, DownloadModule, Downloads
 from ansible_collections.rtcops.conference.plugins.module_utils._http import check_connection
 from ansible_collections.rtcops.conference.plugins.module_utils._waiting import Waiting
 from ansible_collections.rtcops.conference.plugins.module_utils._wilddog_client import (
@@ -231,7 +230,7 @@ def main():
         rate_limit_window=dict(type='int', default=30),
     )
     spec.update(DOWNLOAD_SPEC)
-    module = AnsibleModule(argument_spec=spec, supports_check_mode=True)
+    module = DownloadModule(argument_spec=spec, supports_check_mode=True)
     p = module.params
     check_connection(module, 'api_url')
     for name in ('wait_timeout', 'poll_interval', 'rate_limit_window', 'timeout'):
