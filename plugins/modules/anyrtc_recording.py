@@ -1067,7 +1067,7 @@ def main():
     )
     spec.update(DOWNLOAD_SPEC)
     module = DownloadModule(argument_spec=spec, supports_check_mode=True,
-                           mutually_exclusive=[('recording', 'resource_id'), ('recording', 'sid')])
+                            mutually_exclusive=[('recording', 'resource_id'), ('recording', 'sid')])
     p = module.params
     # A dict option cannot be no_log per key: register the storage and service keys so that Ansible masks them
     # wherever they would appear (invocation, results, messages), before the first check that may fail the task.
