@@ -8,9 +8,9 @@ import time
 from typing import NoReturn
 
 from .. import Response, Vendor, json_response
-from . import app, recordings, rooms, sip, upload
+from . import app, recordings, rooms, sip, upload, meetings, devices, avc, live, media
 
-GROUPS = (app, rooms, sip, upload, recordings)
+GROUPS = (app, rooms, sip, upload, recordings, meetings, devices, avc, live, media)
 
 # Appendix A ("SDK对应错误码"): the "returned text" of every documented code. Handlers use the wording of the
 # endpoint's own example where it differs (Q-AVD-45); this table supplies the text of injected errors.
