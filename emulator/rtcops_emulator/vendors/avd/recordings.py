@@ -8,7 +8,7 @@ import time
 from urllib.parse import quote
 
 from .. import control_route, json_response, route
-from . import recording_store as store
+from . import live, recording_store as store
 
 # recordings: record_id -> record; recording_config: the delays set through the control API.
 STATE = {"recordings": {}, "recording_config": {}}
@@ -171,7 +171,7 @@ def mix_record_start(call):
     room_id = call.require("room_id")
     options = _mix_options(call)
     room_id = _meeting_room(call)
-    if _running_mix(call, room_id):
+    if _running_mix(call, room_id) or live.mix_slot_taken(call.state, room_id):
         call.fail(40040, "room already has mix_record or mix_live")
     name = options.get("name") or time.strftime("%Y%m%d", time.gmtime()) + "mix_record"
     return call.ok(record_id=_new_record(call, room_id, "mix", name, options))

@@ -3,7 +3,7 @@ import secrets
 import time
 
 from .. import control_route, json_response, route
-from . import recording_store
+from . import live, recording_store
 
 # rooms: room_id -> stored settings; meetings: room_id -> meeting in progress.
 STATE = {"rooms": {}, "meetings": {}}
@@ -68,6 +68,7 @@ def delete(call):
         call.fail(40004, "no such room_id")
     call.state["meetings"].pop(room_id, None)
     recording_store.stop_room(call.state, call.vendor.data_dir, room_id)
+    live.stop_room(call.state, room_id, "del")
     return call.ok()
 
 
@@ -93,6 +94,7 @@ def close(call):
     if call.state["meetings"].pop(room_id, None) is None:
         call.fail(41005, "Internal server error:room not found or opened")
     recording_store.stop_room(call.state, call.vendor.data_dir, room_id)
+    live.stop_room(call.state, room_id, "close")
     return call.ok()
 
 
