@@ -120,9 +120,16 @@ def normalize_chat(sessions):
         for message in as_list(session.get('messages')):
             if isinstance(message, dict):
                 messages.append(normalize_message(message, session.get('session_id')))
-    # Stable: messages without a usable timestamp keep their place after the timed ones.
-    return sorted(messages, key=lambda found: (not isinstance(found.get('timestamp'), int), found.get('timestamp')
-                                               if isinstance(found.get('timestamp'), int) else 0))
+    return sorted(messages, key=_time_order)
+
+
+def _time_order(message):
+    """Sort key: timed messages by time; those without a usable timestamp after them, in the server's order (the
+    sort is stable)."""
+    timestamp = message.get('timestamp')
+    if isinstance(timestamp, int) and not isinstance(timestamp, bool):
+        return (0, timestamp)
+    return (1, 0)
 
 
 def read_chat(client, room_id, sender=None, start_time=None, end_time=None):

@@ -13,8 +13,7 @@ STATE = {"statistics": {}, "chat": {}}
 
 # The per-platform counters of /room/get_statistic, named as in its example (Q-AVD-08: the table says andronid_cnt).
 PLATFORM_COUNTERS = ("ios_cnt", "pc_cnt", "other_cnt", "android_cnt", "box_cnt", "web_cnt")
-# A chat message as the example shows it (documented fields plus the undocumented id and status, Q-AVD-10).
-MESSAGE_TEXT = ("fromId", "fromName", "message", "dst", "dst_name")
+# The numeric fields of a chat message as the example shows it (the undocumented id and status included, Q-AVD-10).
 MESSAGE_NUMBERS = ("timestamp", "session_type", "message_type", "status")
 
 
