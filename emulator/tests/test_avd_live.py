@@ -18,10 +18,12 @@ def fixture_avd(client):
 
 
 def streams(client):
+    """The streams of ``GET /_emulator/state``."""
     return client.state()["live_streams"]
 
 
 def test_live_start_stop_and_the_codes_that_reveal_the_state(avd):
+    """6.1/6.2: 40061 never started, 40060 while running (settings kept), 40065 once stopped."""
     assert avd.api("/room/live/stop", room_id=ROOM) == {"ret": 40061, "msg": "room hasn't start live"}
     assert avd.api("/room/live/start", room_id=ROOM, user_id="16", push_url=PUSH, hls_url="http://play/x.m3u8") == OK
     [stream] = streams(avd)
@@ -39,6 +41,7 @@ def test_live_start_stop_and_the_codes_that_reveal_the_state(avd):
 
 @pytest.mark.parametrize("missing", ["room_id", "user_id", "push_url"])
 def test_live_start_required_parameters(avd, missing):
+    """room_id, user_id and push_url are required (40002); nothing starts."""
     params = {"room_id": ROOM, "user_id": "16", "push_url": PUSH}
     params[missing] = ""
     assert avd.api("/room/live/start", **params)["ret"] == 40002
@@ -46,6 +49,7 @@ def test_live_start_required_parameters(avd, missing):
 
 
 def test_live_start_needs_a_meeting_with_that_user(avd):
+    """40004 unknown room, 40008 user not in the meeting, 40009 no meeting in progress."""
     assert avd.api("/room/live/start", room_id="49999999999", user_id="16", push_url=PUSH)["ret"] == 40004
     assert avd.api("/room/live/start", room_id=ROOM, user_id="99", push_url=PUSH) == {"ret": 40008, "msg": "user not in room"}
     assert avd.api("/room/create", room_id="50000000001", user_id="owner")["ret"] == 0
@@ -56,6 +60,7 @@ def test_live_start_needs_a_meeting_with_that_user(avd):
 
 
 def test_service_down_refuses_starts(avd):
+    """The control API takes the streaming service down: 40064 (live) and 40043 (mixed), as in the failure examples."""
     assert avd.control("POST", "/avd/live/config", {"service": "down"}).json() == {"service": "down"}
     assert avd.api("/room/live/start", room_id=ROOM, user_id="16", push_url=PUSH) == {"ret": 40064, "msg": "connect shut down, check live service"}
     assert avd.api("/room/mix_live/start", room_id=ROOM, push_url=PUSH) == {"ret": 40043, "msg": "Internal error or set error"}
@@ -67,6 +72,7 @@ def test_service_down_refuses_starts(avd):
 
 
 def test_meeting_end_and_drop_stop_the_streams(avd):
+    """/room/close, /room/del and a dropped connection stop streams; a later stop says so (40065 / 40041)."""
     assert avd.api("/room/live/start", room_id=ROOM, user_id="16", push_url=PUSH) == OK
     assert avd.api("/room/mix_live/start", room_id=ROOM, push_url=PUSH) == OK
     assert avd.api("/room/close", room_id=ROOM) == {"code": 200, "msg": "success"}
@@ -88,6 +94,7 @@ def test_meeting_end_and_drop_stop_the_streams(avd):
 
 
 def test_mix_live_shares_the_mix_slot_with_mixed_recording(avd):
+    """One mix slot per room: 40040 for a mixed live stream and a mixed recording alike; live is another slot."""
     videos = [{"video_name": "16_video1", "zorder": 0, "x": 0, "y": 0, "w": 1, "h": 1}]
     assert avd.api("/room/mix_live/stop", room_id=ROOM) == {"ret": 40041, "msg": "room hasn't start mix_record or mix_live"}
     assert avd.api("/room/mix_live/start", room_id=ROOM, push_url=PUSH, videos=json.dumps(videos), rtmp_url="rtmp://play/x") == OK
@@ -109,11 +116,13 @@ def test_mix_live_shares_the_mix_slot_with_mixed_recording(avd):
 
 @pytest.mark.parametrize("videos", ["not json", "{}", "[1]", '[{"zorder": 0}]'])
 def test_mix_live_videos_must_be_a_layout(avd, videos):
+    """videos is a JSON array of objects naming a video (Q-AVD-29), else 40002."""
     assert avd.api("/room/mix_live/start", room_id=ROOM, push_url=PUSH, videos=videos)["ret"] == 40002
     assert streams(avd) == []
 
 
 def test_mix_live_start_checks(avd):
+    """6.3/6.4: required parameters, unknown room (the 6.4 example's wording), no meeting."""
     assert avd.api("/room/mix_live/start", room_id=ROOM)["ret"] == 40002
     assert avd.api("/room/mix_live/start", push_url=PUSH)["ret"] == 40002
     assert avd.api("/room/mix_live/start", room_id="49999999999", push_url=PUSH)["ret"] == 40004
@@ -123,11 +132,13 @@ def test_mix_live_start_checks(avd):
 
 
 def test_token_is_required(avd):
+    """A bad token is 40003 like everywhere."""
     assert avd.api("/room/live/start", token="nope", room_id=ROOM, user_id="16", push_url=PUSH)["ret"] == 40003
     assert avd.api("/room/mix_live/stop", token="nope", room_id=ROOM)["ret"] == 40003
 
 
 def test_state_resets(avd, client):
+    """/_emulator/reset forgets the streams and brings the service back up."""
     assert avd.api("/room/live/start", room_id=ROOM, user_id="16", push_url=PUSH) == OK
     assert client.control("POST", "/reset").status_code in (200, 204)
     assert client.state()["live_streams"] == [] and client.state()["live_config"] == {"service": "up"}
