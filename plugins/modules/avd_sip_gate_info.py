@@ -10,7 +10,9 @@ module: avd_sip_gate_info
 short_description: List the SIP gateways of an AVD conference server
 version_added: 0.1.0
 description:
-  - Returns every SIP gateway of the server, or those with a given name.
+  - Returns every SIP gateway of the server, those with a given name, or the one with a given id.
+  - With O(gate_id) the gateway is read alone with C(/sip/gate/read); otherwise the server's list
+    (C(/sip/gate/list)) is read and filtered here.
 author:
   - rtcops developers (@rtcops)
 options:
@@ -18,7 +20,14 @@ options:
     description:
       - Return only the gateways with this name. The server allows several gateways to share a name, so the
         result is still a list.
+      - Mutually exclusive with O(gate_id).
     type: str
+  gate_id:
+    description:
+      - Return only the gateway with this server id, read with C(/sip/gate/read).
+      - An id the server does not know (vendor code 40020) gives an empty list, not a failure.
+      - Must be a positive integer. Mutually exclusive with O(name).
+    type: int
 extends_documentation_fragment:
   - rtcops.conference.avd
   - rtcops.conference.attributes.info_module
@@ -36,6 +45,11 @@ EXAMPLES = r'''
     name: hq-pbx
   register: hq
 
+- name: The gateway with id 3, read alone
+  rtcops.conference.avd_sip_gate_info:
+    gate_id: 3
+  register: gate3
+
 - name: Show its id
   ansible.builtin.debug:
     msg: "{{ hq.sip_gates[0].gate_id }}"
@@ -44,7 +58,9 @@ EXAMPLES = r'''
 
 RETURN = r'''
 sip_gates:
-  description: The gateways, in the order the server lists them.
+  description:
+    - The gateways, in the order the server lists them.
+    - With O(gate_id), a list of one gateway, or an empty list when the server has no gateway with that id.
   returned: always
   type: list
   elements: dict
@@ -64,10 +80,24 @@ sip_gates:
 '''
 
 from ansible_collections.rtcops.conference.plugins.module_utils._avd_module import AvdModule
-from ansible_collections.rtcops.conference.plugins.module_utils._avd_sip import list_gates
+from ansible_collections.rtcops.conference.plugins.module_utils._avd_client import AvdApiError
+from ansible_collections.rtcops.conference.plugins.module_utils._avd_sip import GATE_ABSENT_CODE, list_gates, normalize_gate
+
+
+def read_gate(client, gate_id):
+    try:
+        body = client.call('/sip/gate/read', {'sip_gate_id': gate_id})
+    except AvdApiError as exc:
+        if exc.code != GATE_ABSENT_CODE:
+            raise
+        return []
+    return [normalize_gate(body)]
 
 
 def run(module):
+    gate_id = module.params['gate_id']
+    if gate_id is not None:
+        module.exit_json(changed=False, sip_gates=read_gate(module.client, gate_id))
     gates = list_gates(module.client)
     name = module.params['name']
     if name is not None:
@@ -76,7 +106,10 @@ def run(module):
 
 
 def main():
-    module = AvdModule(argument_spec=dict(name=dict(type='str')), supports_check_mode=True)
+    module = AvdModule(argument_spec=dict(name=dict(type='str'), gate_id=dict(type='int')),
+                       mutually_exclusive=[('name', 'gate_id')], supports_check_mode=True)
+    if module.params['gate_id'] is not None and module.params['gate_id'] <= 0:
+        module.fail_json(msg='gate_id must be a positive integer, got %d' % module.params['gate_id'])
     module.run(lambda: run(module))
 
 
