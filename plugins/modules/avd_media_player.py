@@ -26,11 +26,16 @@ description:
     documented. The module remembers the last pause or resume it sent. When it knows nothing (no record, or a
     player it did not start), it sends the wanted C(/media/pause) or C(/media/resume) anyway, which is harmless when
     the player is already so, and does not report a change for it; RV(player.playback_verified) is then V(false).
-    Playback that ended on its own (the end of the file) is not seen either, and a resume does not start it again.
+    Playback that ended on its own (the end of the file) is not seen either, and a resume does not start it again;
+    set O(restart=true) for that.
+  - B(Playing again.) O(restart=true) plays the current file again from the start with C(/media/replay). The API
+    cannot tell where a playback is or whether it has ended, so a restart is always a change, sent on every run
+    where it is set; it is not sent when this task starts the file anyway (a new player, or a different O(url)),
+    since that plays it from the start already.
   - O(replay_times) and O(enable_auto_close_stream) are sent with C(/media/play) only, when this task starts the
     player's first file; O(auto_publish_mock_audio) and O(player_out_audio_codec) only when it creates the player.
     None of them is read back or compared.
-  - C(changed) means that the module created, started, switched, paused, resumed or closed the player.
+  - C(changed) means that the module created, started, switched, restarted, paused, resumed or closed the player.
 author:
   - rtcops developers (@rtcops)
 options:
@@ -83,6 +88,15 @@ options:
       - Close the player's audio and video channel when a playback ends (the server's default is V(true)).
       - Sent with C(/media/play) only, when this task starts the player's first file.
     type: bool
+  restart:
+    description:
+      - Play the file again from the start with C(/media/replay), for example after it has played to the end.
+      - Only with O(state=playing). Always a change (see the description).
+      - The document states the call's precondition, the playback has finished and the player still exists. What
+        a server answers to the replay of a player that is still playing is not documented; when it refuses, the
+        task fails with the vendor's code and message.
+    type: bool
+    default: false
   state:
     description:
       - V(playing) creates the player when needed, makes it play O(url) and resumes it when it is paused.
@@ -134,6 +148,14 @@ EXAMPLES = r'''
     play_id: "{{ intro_player.player.play_id }}"
     url: "{{ intro.dest }}"
     state: paused
+
+- name: Play the intro again from the start, once it has ended
+  rtcops.conference.avd_media_player:
+    room_id: "20250000001"
+    name: intro
+    play_id: "{{ intro_player.player.play_id }}"
+    url: "{{ intro.dest }}"
+    restart: true
 
 - name: Relay a live stream instead
   rtcops.conference.avd_media_player:
@@ -191,7 +213,9 @@ player:
       elements: dict
       sample: [{"url": "/opt/3tee/resources/media/intro.mp4", "play_count": 1, "duration": 113347}]
 media:
-  description: What the server said of the file this task started (C(/media/play) or C(/media/switch)); empty otherwise.
+  description:
+    - What the server said of the file this task started (C(/media/play), C(/media/switch) or C(/media/replay));
+      empty otherwise.
   returned: always
   type: dict
   sample: {"width": "960", "height": "540", "duration": 113347, "has_video": 1, "has_audio": 1}
@@ -325,6 +349,10 @@ class Player:
             if want_paused:
                 self.write('/media/pause', {'play_id': play_id}, idempotent=True)
             changed = True
+        elif p['restart']:
+            # Where the playback is cannot be read, so a restart is never known to be unneeded.
+            self.replay(play_id)
+            changed = True
         elif known_paused is None:
             # Not known: send the wanted one, which changes nothing when it is so already (see the description).
             self.write('/media/pause' if want_paused else '/media/resume', {'play_id': play_id}, idempotent=True)
@@ -342,6 +370,18 @@ class Player:
         if user_id is not None:
             after['user_id'] = user_id
         return self.finish(before, after, have, changed)
+
+    def replay(self, play_id):
+        try:
+            # Repeating a lost restart only restarts again.
+            body = self.write('/media/replay', {'play_id': play_id, 'url': self.url}, idempotent=True)
+        except AvdApiError as exc:
+            self.module.fail_json(
+                msg='%s. The API plays a file again only when its playback has finished and the player still exists; '
+                    'this server refused to restart player %s.' % (exc, self.name),
+                call=exc.call, code=exc.code, vendor_msg=exc.vendor_msg)
+        if body is not None:
+            self.media = media_facts(body)
 
     def stop(self, play_id):
         try:
@@ -387,6 +427,7 @@ def main():
             player_out_audio_codec=dict(type='str', choices=CODECS),
             replay_times=dict(type='int'),
             enable_auto_close_stream=dict(type='bool'),
+            restart=dict(type='bool', default=False),
             state=dict(type='str', default='playing', choices=['playing', 'paused', 'stopped', 'absent']),
         ),
         supports_check_mode=True,
@@ -400,6 +441,9 @@ def main():
     if p['replay_times'] is not None and p['replay_times'] < -1:
         module.fail_json(msg='replay_times must be -1 (loop forever), 0 (play once) or a positive number of plays; got %d'
                              % p['replay_times'])
+    if p['restart'] and p['state'] != 'playing':
+        module.fail_json(msg='restart plays the file again, so it goes with state=playing only; got state=%s'
+                             % p['state'])
     module.run(lambda: Player(module).run())
 
 

@@ -28,7 +28,7 @@ UNPREFIXED = {'/uploadfile'}
 NOT_SERVED = set()
 # Paths no plugin calls yet. /room/delete_record is only a fragment in the document (Q-AVD-18); gateways are read
 # through /sip/gate/list.
-NOT_CALLED = {'/room/delete_record', '/sip/gate/read', '/media/replay'}
+NOT_CALLED = {'/room/delete_record', '/sip/gate/read'}
 
 
 def read_inventory():
