@@ -63,14 +63,14 @@ def test_rejection_on_dialling_fails_the_call(client, room):
 def test_rejection_after_ringing_turns_the_status_to_failed(client, room):
     answer(client, url=SIP, answer="reject", after_polls=2)
     call_id = dial(client, room)["call_id"]
-    assert [client.api("/device/get_invite_status", call_id=call_id)["invite_status"] for _ in range(3)] == [0, 3, 3]
+    assert [client.api("/device/get_invite_status", call_id=call_id)["invite_status"] for dummy in range(3)] == [0, 3, 3]
     assert dial(client, room)["ret"] == 0  # a failed call no longer occupies the address
 
 
 def test_an_address_that_never_answers_keeps_inviting(client, room):
     answer(client, url=SIP, answer="never")
     call_id = dial(client, room)["call_id"]
-    assert {client.api("/device/get_invite_status", call_id=call_id)["invite_status"] for _ in range(5)} == {0}
+    assert {client.api("/device/get_invite_status", call_id=call_id)["invite_status"] for dummy in range(5)} == {0}
 
 
 def test_unknown_call_id_is_40037(client):

@@ -124,6 +124,10 @@ def read_avc(client, room_id):
     return state
 
 
+# Sent, never compared: get_avc_setting does not show them (Q-AVD-21).
+WRITE_ONLY = ('layout_mode', 'video_bitrate', 'main_video_resource_id', 'videos', 'select_layout_mode', 'focus_video')
+
+
 class Composition(Resource):
     """The composition of one room: "present" while it runs."""
 
@@ -131,8 +135,7 @@ class Composition(Resource):
         [(name, Field()) for name in ('video_name', 'video_framerate')]
         + [('video_resolution', Field(normalize=lambda value: resolution(value) or value))]
         + [(name, Field(readable=False, updatable=False)) for name in ('enable_manual_avc', 'max_video_number')]
-        + [(name, Field(readable=False)) for name in ('layout_mode', 'video_bitrate', 'main_video_resource_id', 'videos',
-                                                       'select_layout_mode', 'focus_video')]
+        + [(name, Field(readable=False)) for name in WRITE_ONLY]
     )
     create_requires = ('max_video_number', 'layout_mode')
 

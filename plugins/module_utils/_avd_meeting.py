@@ -137,4 +137,3 @@ def read_chat(client, room_id, sender=None, start_time=None, end_time=None):
     params = {'room_id': room_id, 'fromId': sender, 'start_time': start_time, 'end_time': end_time}
     raw = api_payload(client.call('/room/get_chat_message_log', params))
     return normalize_chat(raw), raw
-

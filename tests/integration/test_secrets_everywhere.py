@@ -63,7 +63,8 @@ VENDORS = ('avd', 'topvdn', 'netless', 'wilddog', 'anyrtc')
 CORES = dict((vendor, _core(vendor.upper()[:3])) for vendor in VENDORS)
 WRONG = dict((vendor, _core('WRONG' + vendor.upper()[:3])) for vendor in VENDORS)
 # Not credentials but no_log values all the same: a SIP password and the storage keys of a recording.
-OTHER_SECRETS = {'sip_password': 'sip pass+/%&\n' + secrets.token_hex(4), 'storage_secret': _core('STO') + '\n'}
+OTHER_SECRETS = {'sip_password': 'sip pass+/%&\n' + secrets.token_hex(4), 'storage_secret': _core('STO') + '\n',
+                 'push_url': 'rtmp://cdn.example/live/' + _core('KEY')}  # a live stream's key travels in its URL
 
 
 def forms(secret):
@@ -136,6 +137,12 @@ def plugins(work_dir):
         ('avd_recording_info', 'avd', {'room_id': '10000000001'}),
         ('avd_environment', 'avd', {'sip_gates': [{'name': 'gw', 'url': '10.20.0.5:5060'}]}),
         ('avd_environment_info', 'avd', {'room_ids': ['10000000001']}),
+        ('avd_live', 'avd', {'room_id': '10000000001', 'user_id': '16', 'push_url': '{{ other.push_url }}'}),
+        ('avd_avc', 'avd', {'room_id': '10000000001', 'max_video_number': 4, 'layout_mode': 1}),
+        ('avd_media_player', 'avd', {'room_id': '10000000001', 'name': 'intro', 'url': 'rtmp://media.example/live/intro'}),
+        ('avd_device', 'avd', {'room_id': '10000000001', 'url': 'sip:1001@10.0.0.1', 'wait_timeout': 5}),
+        ('avd_participant', 'avd', {'room_id': '10000000001', 'user_id': '17', 'state': 'absent'}),
+        ('avd_meeting_info', 'avd', {'room_id': '10000000001'}),
         ('topvdn_snapshot', 'topvdn', {'client_id': TOPVDN_DEVICE, 'dest': str(work_dir / 'covers')}),
         ('topvdn_snapshot_upload', 'topvdn', {'client_id': TOPVDN_DEVICE, 'src': image}),
         ('netless_screenshot', 'netless', {'room_uuid': ROOM_UUID, 'width': 64, 'height': 48,
