@@ -11,7 +11,7 @@ short_description: Start, stop and archive mixed-screen recordings of an AVD con
 version_added: 0.1.0
 description:
   - Starts a mixed-screen recording of the meeting in progress in a room, stops it, and downloads the files it
-    produced into O(dest) on the controller; or deletes every recording of a room.
+    produced into O(dest) on the controller; or deletes every recording of a room, or one recording file (O(file)).
   - B(What the API can tell.) It has no call that lists the recordings running in a room, and a room has one mixed
     recording at a time. Starting in a room that already records answers "already recording" (40040) without the
     running recording's id; stopping in a room that does not record answers "not recording" (40041). The module
@@ -71,7 +71,8 @@ options:
     description:
       - V(started) starts a recording unless one runs already; the room must have a meeting in progress.
       - V(stopped) stops O(record_id), or every mixed recording of the room when O(record_id) is not given.
-      - V(absent) deletes every finished recording of the room and its files on the server.
+      - V(absent) deletes every finished recording of the room and its files on the server, or with O(file) that
+        one file alone.
     type: str
     choices: [started, stopped, absent]
     default: started
@@ -80,6 +81,19 @@ options:
       - Id of the recording, as RV(record.record_id) returned it when it started.
       - Needed to wait for a stop, transcode it and download its files, unless this machine started the room's
         recording (see the description).
+    type: str
+  file:
+    description:
+      - With O(state=absent), delete only this recording file of the room (C(/room/delete_record)); the room's other
+        files and recordings stay. Without it, O(state=absent) deletes every recording of the room (C(/room/del_record)).
+      - The server path of the file, such as C(/home/data/recorder/files/test/20200622/50000000000-...mp4), that is the
+        C(file) parameter of the download URLs the recording info lists (RV(rtcops.conference.avd_recording_info#module:mix)).
+        A whole download URL is accepted too; its C(file) parameter is used.
+      - The API documents this call only as a fragment (a request example and its answers, Q-AVD-18), so its
+        parameters are inferred from that example. A file the server does not have (vendor code 40094 "no such record")
+        is no change; the task reports a change only when the server deleted the file.
+      - Any file of a finished recording of the room can be named, whatever O(kind); options of a start, O(record_id),
+        O(resource_id), O(dest) and O(transcode) do not apply and are refused.
     type: str
   wait:
     description:
@@ -216,9 +230,13 @@ attributes:
         files, without waiting; a real run fails there unless a start from this machine ran first. This is what
         makes a check-mode play that starts a recording (only predicted, so not on the server and without record id)
         and then stops and archives it succeed.
+      - With O(file), the room's recording files are read (C(/room/get_record) over all time) to predict whether the
+        file would be deleted.
   diff_mode:
     support: full
-    details: Shows the recording's status before and after, and the SHA-256 of each downloaded file.
+    details:
+      - Shows the recording's status before and after, and the SHA-256 of each downloaded file.
+      - With O(file), the file and whether it is present on the server before and after.
 seealso:
   - module: rtcops.conference.avd_room
 '''
@@ -252,6 +270,12 @@ EXAMPLES = r'''
   rtcops.conference.avd_recording:
     room_id: "20250000001"
     state: absent
+
+- name: Delete one file of a finished recording, keeping the others
+  rtcops.conference.avd_recording:
+    room_id: "20250000001"
+    state: absent
+    file: /home/data/recorder/files/test/20200622/20250000001-21521EBC-C7C9-4509-8E72-A0FDEB219DBE-2020-06-22-15-29-54.mp4
 '''
 
 RETURN = r'''
@@ -315,6 +339,7 @@ dest:
   sample: /srv/archive/recordings
 '''
 
+import posixpath
 import time
 from urllib.parse import parse_qs, urlsplit
 
@@ -348,13 +373,40 @@ STARTED_KIND = 'started_recordings'  # room id -> record id of the mixed recordi
 # room id -> {} or {'known': [record ids]}: a start was sent there and its answer never arrived (see room_entry)
 UNSETTLED_KIND = 'unsettled_recording_starts'
 NO_SUCH_RECORD = 40090
+NO_SUCH_FILE = 40094  # Q-AVD-18: /room/delete_record's "no such record"
 AAC_SAMPLES = (16000, 32000, 44100, 48000)
 PCM_SAMPLES = (8000, 16000)
+
+
+def server_path(text):
+    """The server path named by ``text``: the text itself, or the ``file`` parameter of a download URL."""
+    if '://' in text:
+        text = (parse_qs(urlsplit(text).query).get('file') or [''])[0]
+    return posixpath.normpath(text) if text.startswith('/') else None
+
+
+def validate_file(module):
+    """Deleting one file takes the room and the file only."""
+    p = module.params
+    if p['state'] != 'absent':
+        module.fail_json(msg='file applies only to state=absent: it names the recording file to delete')
+    path = server_path(p['file'].strip())
+    if path is None:
+        module.fail_json(msg='file must be the server path of a recording file, starting with /, or a download URL '
+                             'with a file parameter; got %s' % p['file'])
+    unused = [n for n in START_OPTIONS + ('record_id', 'resource_id', 'dest') if p[n] is not None]
+    if p['transcode']:
+        unused.append('transcode')
+    if unused:
+        module.fail_json(msg='%s do not apply when deleting one file (file)' % ', '.join(unused))
+    p['file'] = path
 
 
 def validate(module):
     """The documented rules between start options (Q-AVD-27), checked before anything is sent."""
     p = module.params
+    if p['file'] is not None:
+        return validate_file(module)
     try:
         Checksums(p['checksum'])
     except ValueError as exc:
@@ -790,6 +842,40 @@ def delete(module, client):
     return True
 
 
+def room_files(client, room_id):
+    """Server paths of the files of the room's finished recordings, of every kind (/room/get_record over all time:
+    its lists hold each file, Q-AVD-09)."""
+    # A day past now allows for a server clock ahead of this one.
+    body = client.call('/room/get_record', {'room_id': room_id, 'record_start_time': 0,
+                                            'record_end_time': int(time.time()) + 86400})
+    urls = []
+    for entry in _as_list(body.get('record_files') or []):
+        files = entry.get('transcode_files')
+        urls.extend(_as_list(entry.get('down_url') or []))
+        if isinstance(files, dict):
+            urls.extend(_as_list(files.get('down_url') or []))
+    return set(path for path in (server_path(url) for url in urls if url) if path)
+
+
+def delete_file(module, client):
+    """Delete the recording file O(file); True when the server had it (in check mode, when it lists it)."""
+    p = module.params
+    if module.check_mode:
+        return p['file'] in room_files(client, p['room_id'])
+
+    def deleted():
+        # A delete whose answer was lost arrived when the file is no longer listed.
+        return {} if p['file'] not in room_files(client, p['room_id']) else None
+
+    try:
+        client.call('/room/delete_record', {'room_id': p['room_id'], 'url': p['file']}, write=True, verify=deleted)
+    except AvdApiError as exc:
+        if exc.code != NO_SUCH_FILE:
+            raise
+        return False
+    return True
+
+
 def start_desktop(module, client):
     p = module.params
     if module.check_mode:
@@ -854,6 +940,10 @@ def run(module):
         changed, record, before = (start_desktop if desktop else start)(module, client)
     elif p['state'] == 'stopped':
         changed, record, before, downloads = (stop_desktop if desktop else stop)(module, client)
+    elif p['file'] is not None:
+        changed = delete_file(module, client)
+        module.exit_json(changed=changed, record={'record_id': None, 'status': None}, files=[],
+                         diff={'before': {'file': p['file'], 'present': changed}, 'after': {'file': p['file'], 'present': False}})
     else:
         changed = delete(module, client)
         record, before = {'record_id': None, 'status': None}, None
@@ -879,6 +969,7 @@ def main():
             resource_id=dict(type='str'),
             state=dict(type='str', default='started', choices=['started', 'stopped', 'absent']),
             record_id=dict(type='str'),
+            file=dict(type='str'),
             wait=dict(type='bool', default=True),
             wait_timeout=dict(type='int', default=300),
             poll_interval=dict(type='int', default=2),
@@ -912,7 +1003,7 @@ def main():
             **DOWNLOAD_SPEC
         ),
         supports_check_mode=True,
-        not_blank=('room_id', 'record_id'),
+        not_blank=('room_id', 'record_id', 'file'),
     )
     module.run(lambda: run(module))
 
