@@ -26,9 +26,8 @@ UNPREFIXED = {'/uploadfile'}
 
 # Paths no emulator group serves yet.
 NOT_SERVED = set()
-# Paths no plugin calls yet. /room/delete_record is only a fragment in the document (Q-AVD-18); gateways are read
-# through /sip/gate/list.
-NOT_CALLED = {'/room/delete_record', '/sip/gate/read'}
+# Paths no plugin calls yet.
+NOT_CALLED = set()
 
 
 def read_inventory():
