@@ -243,10 +243,14 @@ def test_delete_one_file_and_all(avd):
     assert avd.api("/room/delete_record", room_id="50000000000")["ret"] == 40002
     assert requests.get(files[0]["download_url"], timeout=10).status_code == 404
     assert download(files[1]["download_url"])
+    listed = avd.api("/room/mix_record/get", room_id="50000000000", record_id=record_id)
+    assert listed["ret"] == 0 and len(listed["data"]) == 1
+    assert avd.api("/room/delete_record", room_id="50000000000", url=server_path(files[1]["download_url"]))["ret"] == 0
+    # The recording's last file is gone: it is no longer listed, and listing still answers.
+    assert avd.api("/room/mix_record/get", room_id="50000000000", record_id=record_id) == {"ret": 0, "msg": "success", "data": []}
     running = avd.api("/room/mix_record/start", room_id="50000000000")["record_id"]
     assert avd.api("/room/del_record", room_id="50000000000") == {"ret": 0, "msg": "success"}
     assert avd.api("/room/record/status", record_id=record_id)["ret"] == 40090
-    assert requests.get(files[1]["download_url"], timeout=10).status_code == 404
     assert avd.api("/room/record/status", record_id=running)["record_status"] in (0, 1)
     assert avd.api("/room/del_record", room_id="99")["ret"] == 0
 

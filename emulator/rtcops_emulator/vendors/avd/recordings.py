@@ -206,6 +206,8 @@ def mix_record_get(call):
     for record in _finished(call, room_id, "mix"):
         if record_id and record["record_id"] != record_id:
             continue
+        if not record["files"]:
+            continue  # every file deleted with /room/delete_record: nothing left to list
         primary = record["files"][0]
         data.append({
             "download_url": _url(call, primary["path"]),
