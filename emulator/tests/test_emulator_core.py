@@ -136,7 +136,9 @@ def test_reset(client):
     client.control("POST", "/faults", {"path": "/sdkapi/v2/room/list", "kind": "http_500"})
     assert client.control("POST", "/reset").json() == {"ok": True}
     assert client.state() == {"rooms": {}, "meetings": {}, "sip_gates": [], "sip_accounts": [], "file_permits": [], "uploads": [], "tokens_issued": 0,
-                              "recordings": []}
+                              "recordings": [], "statistics": {}, "chat": {}, "device_calls": {}, "device_answers": {},
+                              "avc": {}, "avc_site": {"force": None, "params_set": True}, "live_config": {"service": "up"},
+                              "live_streams": [], "media_players": {}}
     assert client.control("GET", "/requests").json() == []
     assert client.control("GET", "/faults").json() == {"faults": []}
     assert client.api("/room/list", token=old_token) == {"ret": 40003, "msg": "access token check invalid"}
