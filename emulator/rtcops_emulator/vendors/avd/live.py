@@ -59,15 +59,6 @@ def _stop(stream, reason):
     stream["stopped_by"] = reason
 
 
-def _meeting_room(call):
-    room_id = call.require("room_id")
-    if room_id not in call.state["rooms"]:
-        call.fail(40004, "no such room id")
-    if room_id not in call.state["meetings"]:
-        call.fail(40009, "room not open or not exist")
-    return room_id
-
-
 def _videos(call):
     """The optional ``videos`` layout: a JSON array of objects that name a video (Q-AVD-29)."""
     text = call.param("videos")
@@ -98,7 +89,7 @@ def live_start(call):
     call.require("room_id")
     user_id = call.require("user_id")
     push_url = call.require("push_url")
-    room_id = _meeting_room(call)
+    room_id = recording_store.meeting_room(call)
     if running(call.state, room_id, "live") is not None:
         call.fail(40060, "room has already start live")
     if not any(person["user_id"] == user_id for person in call.state["meetings"][room_id]["participants"]):
@@ -140,7 +131,7 @@ def mix_live_start(call):
     call.require("room_id")
     push_url = call.require("push_url")
     videos = _videos(call)
-    room_id = _meeting_room(call)
+    room_id = recording_store.meeting_room(call)
     if running(call.state, room_id, "mix_live") is not None or _mix_recording_runs(call.state, room_id):
         call.fail(40040, "room already has mix_record or mix_live")
     if not _service_up(call):

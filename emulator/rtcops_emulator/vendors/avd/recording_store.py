@@ -23,6 +23,17 @@ RECORD_ROOT = "/home/data/recorder/files"
 MB = 1024 * 1024
 
 
+def meeting_room(call):
+    """The room_id of a room with a meeting in progress (40004 unknown room, 40009 not in session): what recordings and
+    live streams both need."""
+    room_id = call.require("room_id")
+    if room_id not in call.state["rooms"]:
+        call.fail(40004, "no such room id")
+    if room_id not in call.state["meetings"]:
+        call.fail(40009, "room not open or not exist")
+    return room_id
+
+
 def config(state):
     """The delays and outcomes in force (control API ``/_emulator/avd/recordings/config``)."""
     return {**DEFAULT_CONFIG, **state.get("recording_config", {})}

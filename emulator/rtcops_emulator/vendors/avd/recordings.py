@@ -69,16 +69,6 @@ def _total_size(record):
     return store.file_size_text(sum(entry["size"] for entry in record["files"]))
 
 
-def _meeting_room(call):
-    """The room_id of a room with a meeting in progress (40004 unknown room, 40009 not in session)."""
-    room_id = call.require("room_id")
-    if room_id not in call.state["rooms"]:
-        call.fail(40004, "no such room id")
-    if room_id not in call.state["meetings"]:
-        call.fail(40009, "room not open or not exist")
-    return room_id
-
-
 def _json_param(call, name, required=False):
     text = call.require(name) if required else call.param(name)
     if text in (None, ""):
@@ -170,7 +160,7 @@ def mix_record_start(call):
     """5.1: start a mixed-screen recording in a room in session; returns record_id (32 hex)."""
     room_id = call.require("room_id")
     options = _mix_options(call)
-    room_id = _meeting_room(call)
+    room_id = store.meeting_room(call)
     if _running_mix(call, room_id) or live.mix_slot_taken(call.state, room_id):
         call.fail(40040, "room already has mix_record or mix_live")
     name = options.get("name") or time.strftime("%Y%m%d", time.gmtime()) + "mix_record"
@@ -294,7 +284,7 @@ def desktop_record_start(call):
         call.missing("enable_realtime_transcode")
     name = call.require("name")
     options = {"enable_realtime_transcode": call.boolean("enable_realtime_transcode"), "resource_id": call.param("resource_id")}
-    room_id = _meeting_room(call)
+    room_id = store.meeting_room(call)
     if any(store.running(record) for record in store.room_records(call.state, room_id, "desktop")):
         call.fail(40040, "room already has desktop_record")
     _new_record(call, room_id, "desktop", name, options)
