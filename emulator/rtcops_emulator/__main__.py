@@ -15,6 +15,9 @@ def parse_arguments(argv):
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=9610, help="port to bind, 0 for any free port (default 9610)")
     parser.add_argument("--tls", action="store_true", help="serve HTTPS with a generated CA and server certificate")
+    parser.add_argument("--require-client-cert", action="store_true",
+                        help="mutual TLS (implies --tls): refuse clients without a certificate signed by the CA; the ready "
+                             "line names the client certificate and key it generated")
     parser.add_argument("--cert-dir", help="where the CA and server certificate are kept (default: a temporary directory)")
     parser.add_argument("--data-dir", help="where uploaded files are kept (default: STATE_FILE.data or a temporary directory)")
     parser.add_argument("--state-file", help="JSON file to load at start and rewrite after every change")
@@ -29,19 +32,24 @@ def parse_arguments(argv):
 
 
 def main(argv=None):
-    """Run in the foreground; print one JSON line ``{"url", "ca_cert"}`` once listening."""
+    """Run in the foreground; print one JSON line ``{"url", "ca_cert"}`` once listening (with ``client_cert`` and
+    ``client_key`` under ``--require-client-cert``)."""
     options = parse_arguments(argv)
     emulator = Emulator(
         host=options.host, port=options.port, tls=options.tls, cert_dir=options.cert_dir, data_dir=options.data_dir,
         state_file=options.state_file, access_key=options.access_key, secret_key=options.secret_key,
         token_ttl=options.token_ttl, max_users=options.max_users, max_body_size=options.max_body_size,
+        require_client_cert=options.require_client_cert,
     )
     stop = threading.Event()
     for signal_number in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signal_number, lambda *_: stop.set())
     emulator.start()
     try:
-        line = json.dumps({"url": emulator.url, "ca_cert": emulator.ca_cert})
+        ready = {"url": emulator.url, "ca_cert": emulator.ca_cert}
+        if emulator.require_client_cert:
+            ready.update(client_cert=emulator.client_cert, client_key=emulator.client_key)
+        line = json.dumps(ready)
         if options.ready_file:
             # Written whole, then renamed, so a poller never reads half a line.
             with open(f"{options.ready_file}.tmp", "w", encoding="utf-8") as ready:

@@ -358,11 +358,12 @@ class Faults:
 
 
 def ensure_certificates(cert_dir, host):
-    """Create (once) a CA and a server certificate for 127.0.0.1/localhost in ``cert_dir``.
+    """Create (once) a CA, a server certificate for 127.0.0.1/localhost and a client certificate in ``cert_dir``.
 
-    Returns (ca_cert, server_cert, server_key) paths; existing files are reused so clients keep trusting the CA.
+    Returns (ca_cert, server_cert, server_key, client_cert, client_key) paths; existing files are reused so clients
+    keep trusting the CA. The client certificate is for servers started with ``require_client_cert`` (mutual TLS).
     """
-    paths = tuple(os.path.join(cert_dir, name) for name in ("ca.pem", "server.pem", "server-key.pem"))
+    paths = tuple(os.path.join(cert_dir, name) for name in ("ca.pem", "server.pem", "server-key.pem", "client.pem", "client-key.pem"))
     if all(os.path.exists(path) for path in paths):
         return paths
     os.makedirs(cert_dir, exist_ok=True)
@@ -401,8 +402,23 @@ def ensure_certificates(cert_dir, host):
         .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), critical=False)
         .sign(ca_key, hashes.SHA256())
     )
-    key_pem = server_key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
-    contents = (ca_cert.public_bytes(serialization.Encoding.PEM), server_cert.public_bytes(serialization.Encoding.PEM), key_pem)
+    client_key = ec.generate_private_key(ec.SECP256R1())
+    client_cert = (
+        x509.CertificateBuilder()
+        .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "rtcops emulator client")])).issuer_name(ca_name)
+        .public_key(client_key.public_key()).serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(days=1)).not_valid_after(now + datetime.timedelta(days=825))
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.CLIENT_AUTH]), critical=False)
+        .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), critical=False)
+        .sign(ca_key, hashes.SHA256())
+    )
+
+    def private_pem(key):
+        return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+
+    contents = (ca_cert.public_bytes(serialization.Encoding.PEM), server_cert.public_bytes(serialization.Encoding.PEM),
+                private_pem(server_key), client_cert.public_bytes(serialization.Encoding.PEM), private_pem(client_key))
     for path, content in zip(paths, contents):
         with open(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as output:
             output.write(content)
@@ -854,11 +870,13 @@ class Emulator:  # pylint: disable=too-many-instance-attributes
     def __init__(  # pylint: disable=too-many-arguments
         self, host="127.0.0.1", port=0, *, tls=False, cert_dir=None, data_dir=None, state_file=None,
         access_key="demo_access", secret_key="demo_secret", token_ttl=7200, max_users=500,
-        max_body_size=DEFAULT_MAX_BODY_SIZE,
+        max_body_size=DEFAULT_MAX_BODY_SIZE, require_client_cert=False,
     ):
         self.host = host
         self.port = port
-        self.tls = tls
+        self.tls = tls or require_client_cert
+        # Mutual TLS: a client must show a certificate signed by the emulator's CA (client_cert/client_key below).
+        self.require_client_cert = require_client_cert
         self.cert_dir = cert_dir
         self.state_file = state_file
         # Uploaded files belong with the state that lists them.
@@ -866,6 +884,8 @@ class Emulator:  # pylint: disable=too-many-instance-attributes
         self.settings = {"access_key": access_key, "secret_key": secret_key, "token_ttl": token_ttl,
                          "max_users": max_users, "max_body_size": max_body_size}
         self.ca_cert = None
+        self.client_cert = None
+        self.client_key = None
         self._server = None
         self._thread = None
         self._temporary = []
@@ -882,9 +902,13 @@ class Emulator:  # pylint: disable=too-many-instance-attributes
         config = Config(data_dir=self._directory(self.data_dir), **self.settings)
         ssl_context = None
         if self.tls:
-            self.ca_cert, certificate, key = ensure_certificates(self._directory(self.cert_dir), self.host)
+            self.ca_cert, certificate, key, self.client_cert, self.client_key = ensure_certificates(
+                self._directory(self.cert_dir), self.host)
             ssl_context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
             ssl_context.load_cert_chain(certificate, key)
+            if self.require_client_cert:
+                ssl_context.verify_mode = ssl.CERT_REQUIRED
+                ssl_context.load_verify_locations(self.ca_cert)
         try:
             self._server = EmulatorServer((self.host, self.port), Core(config, StateStore(self.state_file)), ssl_context)
         except BaseException:

@@ -50,6 +50,20 @@ options:
       - PEM file of a certificate authority to trust instead of the system's.
       - If not set, the value of the E(ANYRTC_CA_PATH) environment variable is used.
     type: path
+  client_cert:
+    description:
+      - PEM file of a TLS client certificate, for a server behind mutual TLS that asks the client to prove who it is.
+      - It may hold the private key too; otherwise set O(client_key). An encrypted private key is not supported.
+      - Both files are checked before any request; a file that is missing, unreadable, or not a certificate with its
+        key fails the task naming the option. A server that refuses the connection for want of a client certificate
+        fails the task naming O(client_cert).
+      - If not set, the value of the E(ANYRTC_CLIENT_CERT) environment variable is used.
+    type: path
+  client_key:
+    description:
+      - PEM file of the private key of O(client_cert), when that file does not hold it.
+      - If not set, the value of the E(ANYRTC_CLIENT_KEY) environment variable is used.
+    type: path
   timeout:
     description:
       - Seconds one HTTP call may take, from connecting to the last byte of the answer. An answer still incomplete

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 
 class ModuleDocFragment:
-    """How the plugins that download artefacts check a file before it is placed, and their shared options.
+    """How the plugins that download artefacts check a file before it is placed, and their shared options (the
+    file options mode, owner and group among them).
 
     Keep in sync with DOWNLOAD_SPEC in plugins/module_utils/_download.py.
     """
@@ -49,4 +50,24 @@ options:
         file unless O(checksum) is set.
     type: bool
     default: false
+  mode:
+    description:
+      - The permissions every file the task brings into O(dest) gets, as with M(ansible.builtin.get_url) and
+        M(ansible.builtin.copy), an octal number in quotes (V('0640')) or a symbolic mode (V(u=rw,g=r,o=)).
+      - A new file gets them before it appears in O(dest). A file already there with the same checksum that only
+        needs another mode, owner or group is a change (C(changed) in its entry of RV(files)); a re-run is not.
+        Check mode predicts both without touching the file.
+      - Not set, a new file gets the mode the umask gives it and a present one is left as it is.
+    type: raw
+  owner:
+    description:
+      - The user (name or uid) who owns every file the task brings into O(dest); changing it usually needs root
+        on the controller.
+      - Not set, a file is owned by the user running the task.
+    type: str
+  group:
+    description:
+      - The group (name or gid) of every file the task brings into O(dest).
+      - Not set, a file gets the group of the user running the task.
+    type: str
 '''

@@ -64,7 +64,7 @@ from ansible.plugins.lookup import LookupBase
 from ansible.utils.display import Display
 
 from ansible_collections.rtcops.conference.plugins.module_utils._http import connection_problem, url_problem, url_secrets
-from ansible_collections.rtcops.conference.plugins.module_utils._avd_client import AvdApiError, AvdClient, AvdError
+from ansible_collections.rtcops.conference.plugins.module_utils._avd_client import API_PREFIX, AvdApiError, AvdClient, AvdError
 from ansible_collections.rtcops.conference.plugins.module_utils._secrets import credential_problem, redact
 from ansible_collections.rtcops.conference.plugins.module_utils._token_cache import TokenCache
 
@@ -99,7 +99,9 @@ class LookupModule(LookupBase):
             raise AnsibleLookupError('avd_token: %s' % problem)
         timeout = self.get_option('timeout')
         task_timeout = self.get_option('task_timeout')
-        problem = connection_problem({'server_url': server_url, 'timeout': timeout, 'task_timeout': task_timeout}, 'server_url')
+        client_cert, client_key = self.get_option('client_cert'), self.get_option('client_key')
+        problem = connection_problem({'server_url': server_url, 'timeout': timeout, 'task_timeout': task_timeout,
+                                      'client_cert': client_cert, 'client_key': client_key}, 'server_url', [API_PREFIX])
         if problem:
             raise AnsibleLookupError('avd_token: %s' % redact(problem, secrets))
 
@@ -108,7 +110,8 @@ class LookupModule(LookupBase):
             cache = TokenCache(self.get_option('cache_dir'), warn=Display().warning) if self.get_option('token_cache') else None
             client = AvdClient(server_url, access_key=access_key, secret_key=secret_key,
                                validate_certs=self.get_option('validate_certs'), ca_path=self.get_option('ca_path'),
-                               timeout=timeout, token_cache=cache, task_timeout=task_timeout)
+                               timeout=timeout, token_cache=cache, task_timeout=task_timeout, client_cert=client_cert,
+                               client_key=client_key)
             token = client.token()
             if client.token_calls == 0:
                 # A cached token may have expired on the server, and whoever uses the lookup's token cannot renew

@@ -58,6 +58,8 @@ CONNECTION_SPEC = dict(
     api_url=dict(type='str', default=DEFAULT_API_URL, fallback=(env_fallback, ['ANYRTC_API_URL'])),
     validate_certs=dict(type='bool', default=True, fallback=(env_fallback, ['ANYRTC_VALIDATE_CERTS'])),
     ca_path=dict(type='path', fallback=(env_fallback, ['ANYRTC_CA_PATH'])),
+    client_cert=dict(type='path', fallback=(env_fallback, ['ANYRTC_CLIENT_CERT'])),
+    client_key=dict(type='path', no_log=False, fallback=(env_fallback, ['ANYRTC_CLIENT_KEY'])),
     timeout=dict(type='int', default=30),
     task_timeout=dict(type='int', fallback=(env_fallback, ['ANYRTC_TASK_TIMEOUT'])),
     cache_dir=dict(type='path', fallback=(env_fallback, ['ANYRTC_CACHE_DIR'])),
@@ -117,12 +119,15 @@ class AnyRTCClient(VendorClient):
 
     vendor = 'anyRTC'
     error_class = AnyRTCError
+    api_prefix = '/v1'
 
     def __init__(self, app_id, customer_id, customer_secret, api_url=DEFAULT_API_URL, validate_certs=True, ca_path=None,
-                 timeout=30, secrets=(), clock=time.monotonic, sleep=time.sleep, cache_dir=None, warn=None, budget=None):
+                 timeout=30, secrets=(), clock=time.monotonic, sleep=time.sleep, cache_dir=None, warn=None, budget=None,
+                 client_cert=None, client_key=None):
         token = base64.b64encode(('%s:%s' % (customer_id, customer_secret)).encode('utf-8')).decode('ascii')
         super().__init__([customer_secret, token] + list(secrets), validate_certs, ca_path, timeout,
-                         retry=RetryPolicy(deadline=RETRY_DEADLINE, sleep=sleep, clock=clock))
+                         retry=RetryPolicy(deadline=RETRY_DEADLINE, sleep=sleep, clock=clock), client_cert=client_cert,
+                         client_key=client_key)
         self.app_id = app_id
         self.api_url = api_url.rstrip('/')
         self._authorization = 'Basic ' + token
@@ -192,7 +197,7 @@ class AnyRTCClient(VendorClient):
             if reason:
                 detail.append(str(reason))
         elif text:
-            detail.append('body: %s' % text[:300])
+            detail.append('body: %s%s' % (text[:300], self.html_hint(response, text)))
         raise AnyRTCError(self.redact('anyRTC %s failed with HTTP %s: %s' % (what, response.status, '; '.join(detail))),
                           code, response.status, call=what)
 

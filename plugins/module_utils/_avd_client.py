@@ -19,7 +19,7 @@ from urllib.parse import quote, quote_plus
 # RetryPolicy and MultipartFile live in _http (other vendors' clients use them too); AvdClient's callers and tests
 # still reach them through this module.
 from ansible_collections.rtcops.conference.plugins.module_utils._http import (
-    Deadline, HttpSession, MultipartFile, RetryPolicy, TransportError, retry_after, shown_url, url_secrets,
+    Deadline, HttpSession, MultipartFile, RetryPolicy, TransportError, html_answer_hint, retry_after, shown_url, url_secrets,
 )
 from ansible_collections.rtcops.conference.plugins.module_utils._download import DownloadError, Remote, StoreError
 from ansible_collections.rtcops.conference.plugins.module_utils._secrets import redact
@@ -213,7 +213,7 @@ class AvdClient:
     """
 
     def __init__(self, server_url, access_key=None, secret_key=None, token=None, validate_certs=True, ca_path=None,
-                 timeout=30, token_cache=None, retry=None, task_timeout=None):
+                 timeout=30, token_cache=None, retry=None, task_timeout=None, client_cert=None, client_key=None):
         self.server_url = server_url.rstrip('/')
         self.access_key = access_key
         self.secret_key = secret_key
@@ -227,7 +227,8 @@ class AvdClient:
         self.requests = 0  # HTTP requests sent, retries included: modules report it, benchmarks count by it
         self._token = token
         self._secrets = [s for s in (secret_key, token) if s] + url_secrets(server_url)
-        self._session_options = dict(validate_certs=validate_certs, ca_path=ca_path, timeout=timeout, deadline=self.deadline)
+        self._session_options = dict(validate_certs=validate_certs, ca_path=ca_path, timeout=timeout, deadline=self.deadline,
+                                     client_cert=client_cert, client_key=client_key)
         self._local = threading.local()
         self._token_lock = threading.RLock()
 
@@ -398,11 +399,12 @@ class AvdClient:
                              sent=False)
         if status >= 500:
             raise _Retryable(AvdTransportError('AVD call %s failed with HTTP status %s' % (call, status), call), sent=True)
+        hint = html_answer_hint(headers.get('Content-Type') if headers is not None else None, text, 'server_url', API_PREFIX)
         if status >= 400:
             meaning = STATUS_MEANINGS.get(status)
-            raise AvdTransportError('AVD call %s failed: %s (HTTP %s): %s'
-                                    % (call, meaning, status, self._excerpt(text)) if meaning else
-                                    'AVD call %s failed with HTTP status %s: %s' % (call, status, self._excerpt(text)), call)
+            raise AvdTransportError('AVD call %s failed: %s (HTTP %s): %s%s'
+                                    % (call, meaning, status, self._excerpt(text), hint) if meaning else
+                                    'AVD call %s failed with HTTP status %s: %s%s' % (call, status, self._excerpt(text), hint), call)
         if 300 <= status < 400:
             location = headers.get('Location') if headers is not None else None
             target = ' to %s' % self.redact(shown_url(location)) if location else ''
@@ -411,7 +413,7 @@ class AvdClient:
         try:
             body = json.loads(text)
         except ValueError:
-            raise AvdTransportError('AVD call %s returned a body that is not JSON: %s' % (call, self._excerpt(text)), call)
+            raise AvdTransportError('AVD call %s returned a body that is not JSON: %s%s' % (call, self._excerpt(text), hint), call)
         try:
             classify(call, body, status)
         except AvdApiError as exc:

@@ -24,6 +24,8 @@ CONNECTION_SPEC = dict(
     token=dict(type='str', no_log=True, fallback=(env_fallback, ['AVD_TOKEN'])),
     validate_certs=dict(type='bool', default=True, fallback=(env_fallback, ['AVD_VALIDATE_CERTS'])),
     ca_path=dict(type='path', fallback=(env_fallback, ['AVD_CA_PATH'])),
+    client_cert=dict(type='path', fallback=(env_fallback, ['AVD_CLIENT_CERT'])),
+    client_key=dict(type='path', no_log=False, fallback=(env_fallback, ['AVD_CLIENT_KEY'])),
     timeout=dict(type='int', default=30, fallback=(env_fallback, ['AVD_TIMEOUT'])),
     task_timeout=dict(type='int', fallback=(env_fallback, ['AVD_TASK_TIMEOUT'])),
     token_cache=dict(type='bool', default=True, fallback=(env_fallback, ['AVD_TOKEN_CACHE'])),
@@ -43,7 +45,7 @@ class AvdModule(AnsibleModule):
         for name in ('server_url',) + tuple(not_blank):
             if self.params.get(name) is not None and not str(self.params[name]).strip():
                 self.fail_json(msg='%s must not be empty' % name)
-        check_connection(self, 'server_url')
+        check_connection(self, 'server_url', [avd.API_PREFIX])
         self._client = None
         # What a module has already changed when a later step fails (a stop sent, then the wait for it timed out):
         # the failure reports it, so that the task is not "changed: false" and a retry knows what exists.
@@ -57,7 +59,7 @@ class AvdModule(AnsibleModule):
             self._client = avd.AvdClient(
                 p['server_url'], access_key=p['access_key'], secret_key=p['secret_key'], token=p['token'],
                 validate_certs=p['validate_certs'], ca_path=p['ca_path'], timeout=p['timeout'], token_cache=cache,
-                task_timeout=p['task_timeout'])
+                task_timeout=p['task_timeout'], client_cert=p['client_cert'], client_key=p['client_key'])
         return self._client
 
     def fail_avd(self, error, **result):

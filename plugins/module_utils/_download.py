@@ -12,9 +12,12 @@ never a signed URL.
 
 from __future__ import annotations
 
+import grp
 import hashlib
 import os
+import pwd
 import re
+import stat
 import signal
 import tempfile
 from urllib.parse import urljoin, urlsplit
@@ -33,7 +36,12 @@ NAME_MAX = 255
 DOWNLOAD_SPEC = dict(
     checksum=dict(type='raw'),
     allow_http_download=dict(type='bool', default=False),
+    # The file options of ansible.builtin.get_url and copy, applied to every file the task brings.
+    mode=dict(type='raw'),
+    owner=dict(type='str'),
+    group=dict(type='str'),
 )
+FILE_OPTIONS = ('mode', 'owner', 'group')
 
 # Files that are never text: an HTML page, a JSON envelope or plain text in their place is an error page.
 BINARY_EXTENSIONS = frozenset(('.mp4', '.mp3', '.wav', '.webm', '.tms', '.m4a', '.aac', '.flv', '.ts',
@@ -452,11 +460,13 @@ class Downloads:
 
     RECORDS = 'downloads'
 
-    def __init__(self, directory, check_mode=False, records=None, checksums=None):
+    def __init__(self, directory, check_mode=False, records=None, checksums=None, attributes=None):
         self.directory = directory
         self.check_mode = check_mode
         self.records = records
         self.checksums = checksums or Checksums()
+        # A FileAttributes (mode, owner, group), or None: placed files keep what the umask gives them.
+        self.attributes = attributes if attributes is not None and attributes.wanted else None
         self.files = []  # as the result shows them
         self._before = {}
 
@@ -493,7 +503,8 @@ class Downloads:
             raise StoreError('cannot read %s in %s: %s' % (name, self.directory, _reason(exc)))
         if sha256 != record.get('sha256') or not matches or verify(name, record['size'], listed_size) is not None:
             return None
-        entry = dict(name=name, path=path, sha256=sha256, size=record['size'], changed=False, downloaded=False)
+        changed = self.attributes is not None and self.attributes.apply(path)
+        entry = dict(name=name, path=path, sha256=sha256, size=record['size'], changed=changed, downloaded=False)
         entry.update(extra, url=url)
         self._before[name] = sha256
         self.files.append(entry)
@@ -525,6 +536,9 @@ class Downloads:
             problem = verify(name, sink.size, listed_size, checksum, sink.digest)
             if problem:
                 raise DownloadError('%s: %s' % (name, problem))
+            # A file that would be replaced or created is a change anyway; one that stays is judged by its attributes.
+            attributes_changed = (self.attributes is not None and before == sink.sha256.hexdigest()
+                                  and self.attributes.apply(path))
         else:
             with PartFile(path) as part:
                 sink = _Sink(part, checksum and checksum[0])
@@ -533,11 +547,16 @@ class Downloads:
                 if problem:
                     raise DownloadError('%s: %s; it was not saved' % (name, problem))
                 if before != sink.sha256.hexdigest():
-                    part.place()
+                    # The attributes go onto the part file before the rename, so the file never shows in dest with
+                    # the umask's mode (readable by others) when mode says otherwise.
+                    part.place(self.attributes.apply if self.attributes is not None else None)
+                    attributes_changed = False
+                else:
+                    attributes_changed = self.attributes is not None and self.attributes.apply(path)
         sha256 = sink.sha256.hexdigest()
         if before is not None:
             self._before[name] = before
-        entry = dict(name=name, path=path, sha256=sha256, size=sink.size, changed=before != sha256)
+        entry = dict(name=name, path=path, sha256=sha256, size=sink.size, changed=before != sha256 or attributes_changed)
         if url is not None:
             entry['url'] = url
             if self.records is not None and not self.check_mode:
@@ -623,10 +642,13 @@ class PartFile:
             self.stream.seek(0)
             self.stream.truncate()
 
-    def place(self):
+    def place(self, prepare=None):
+        """Rename the part file onto ``path``; ``prepare(part_path)`` runs before, on the part file (its attributes)."""
         with self._failing('cannot place %s into %s' % (os.path.basename(self.path), os.path.dirname(self.path))):
             self.stream.close()  # a full disk may only show when the buffer is flushed
             os.chmod(self.name, 0o666 & ~current_umask())
+            if prepare is not None:
+                prepare(self.name)
             os.replace(self.name, self.path)
 
     def __enter__(self):
@@ -673,6 +695,85 @@ def file_digest(path, algorithm, chunk_size=CHUNK):
         for chunk in iter(lambda: stream.read(chunk_size), b''):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+class FileAttributes:
+    """The ``mode``, ``owner`` and ``group`` options, applied to each file the task brings, in a module.
+
+    Uses AnsibleModule's own ``set_fs_attributes_if_different`` (what ansible.builtin.get_url and copy use): symbolic
+    and octal modes, user and group names or ids, and in check mode a prediction without a change.
+    """
+
+    def __init__(self, module):
+        self.module = module
+        self.wanted = any(module.params.get(option) is not None for option in FILE_OPTIONS)
+
+    def apply(self, path):
+        """Give ``path`` the attributes asked for; whether that changed (in check mode: would change) it."""
+        if not self.wanted:
+            return False
+        params = dict((option, self.module.params.get(option)) for option in FILE_OPTIONS)
+        file_args = self.module.load_file_common_arguments(params, path=path)
+        return self.module.set_fs_attributes_if_different(file_args, False)
+
+
+def local_attributes_problem(mode, owner, group):
+    """Why ``mode``, ``owner`` or ``group`` cannot be applied on this machine, or None (checked before any download)."""
+    if owner is not None and not _lookup_id(owner, pwd.getpwnam):
+        return 'owner: no user %s on the controller' % owner
+    if group is not None and not _lookup_id(group, grp.getgrnam):
+        return 'group: no group %s on the controller' % group
+    if mode is not None:
+        try:
+            _wanted_mode(os.stat('.'), mode)
+        except ValueError as exc:
+            return 'mode: %s' % exc
+    return None
+
+
+def apply_local_attributes(path, mode=None, owner=None, group=None, check_mode=False):
+    """Give the controller's ``path`` the ``mode``, ``owner`` and ``group`` asked for; whether that changes it.
+
+    For the action plugins, which place files on the controller after a module ran on a managed host: no
+    AnsibleModule exists there, so this does with os.chown/os.chmod what its set_*_if_different do, same mode syntax.
+    """
+    status = os.lstat(path)
+    uid = _lookup_id(owner, pwd.getpwnam) if owner is not None else -1
+    gid = _lookup_id(group, grp.getgrnam) if group is not None else -1
+    new_mode = _wanted_mode(status, mode) if mode is not None else None
+    changed = (uid not in (-1, status.st_uid) or gid not in (-1, status.st_gid)
+               or (new_mode is not None and new_mode != stat.S_IMODE(status.st_mode)))
+    if changed and not check_mode:
+        if uid not in (-1, status.st_uid) or gid not in (-1, status.st_gid):
+            os.chown(path, uid, gid)
+        if new_mode is not None:
+            os.chmod(path, new_mode)
+    return changed
+
+
+def _lookup_id(name, by_name):
+    text = str(name)
+    if text.isdigit():
+        return int(text)
+    try:
+        entry = by_name(text)
+    except KeyError:
+        return None
+    return entry[2]
+
+
+def _wanted_mode(status, mode):
+    """The permission bits ``mode`` (octal string or int, or symbolic like u+rw,g-w) asks for on a file of ``status``."""
+    if isinstance(mode, int):
+        return mode
+    text = str(mode).strip()
+    if re.match(r'^[0-7]{1,4}$', text):
+        return int(text, 8)
+    try:
+        # The parser of AnsibleModule itself (a classmethod since ansible-core 2.x): the same symbolic syntax as modules.
+        return AnsibleModule._symbolic_mode_to_octal(status, text)  # pylint: disable=protected-access
+    except ValueError as exc:
+        raise ValueError('%s is neither an octal mode nor a symbolic one (u+rw,g-w): %s' % (text, exc))
 
 
 class DownloadModule(AnsibleModule):

@@ -39,6 +39,10 @@ _READ_BLOCK = 64 * 1024
 # getaddrinfo's verdicts that a name does not exist; EAI_AGAIN (no answer from the resolver yet) may heal.
 _NAME_NOT_FOUND = frozenset(code for code in (getattr(socket, 'EAI_NONAME', None), getattr(socket, 'EAI_NODATA', None))
                             if code is not None)
+# The alerts with which a server refuses a TLS client certificate, or the lack of one (TLS 1.3 says
+# certificate required; TLS 1.2 servers send a handshake failure or a bad certificate).
+_CLIENT_CERT_ALERTS = re.compile(r'CERTIFICATE_REQUIRED|ALERT_BAD_CERTIFICATE|ALERT_UNKNOWN_CA|ALERT_HANDSHAKE_FAILURE|'
+                                 r'alert (?:certificate required|bad certificate|unknown ca|handshake failure)', re.IGNORECASE)
 # What no request line may hold (http.client refuses it too, quoting the whole URL with its tokens).
 _UNSENDABLE = re.compile('[\x00-\x20\x7f]')
 
@@ -88,20 +92,53 @@ def url_secrets(value):
     return sorted(secret for secret in set((password, unquote(password))) if secret)
 
 
-def check_connection(module, url_option):
+def api_prefix_problem(option, value, api_prefixes):
+    """The message for a base URL that already holds the vendor's API path (``/sdkapi/v2``), or None.
+
+    Refused rather than cut off with a warning: the same value then works in every plugin and in a browser's address
+    bar alike, and a URL pointing elsewhere on purpose (a proxy's sub-path ending the same way) is not silently changed.
+    """
+    path = urlsplit('%s://%s' % (_parts(value)[0], _parts(value)[2])).path.rstrip('/')
+    for prefix in api_prefixes:
+        for tail in _leading_parts(prefix):
+            if path.lower().endswith(tail.lower()):
+                base = shown_url(value).rstrip('/')
+                return ('%s is the base URL of the server, without the API path %s (the plugins add it): use %s, not %s'
+                        % (option, prefix, base[:len(base) - len(tail)], base))
+    return None
+
+
+def _leading_parts(prefix):
+    """``/sdkapi/v2`` and ``/sdkapi``: a base URL ending in either holds (part of) the API path."""
+    parts = [part for part in prefix.split('/') if part]
+    return ['/' + '/'.join(parts[:count]) for count in range(len(parts), 0, -1)]
+
+
+def html_answer_hint(content_type, text, option, api_prefix):
+    """What to add to the message of an API call answered with an HTML page (a web server's 404, a portal, a login
+    page) instead of the vendor's JSON: a hint at the base URL option. Empty for any other answer."""
+    kind = (content_type or '').split(';')[0].strip().lower()
+    if kind in ('text/html', 'application/xhtml+xml') or (text or '').lstrip()[:1] == '<':
+        return ('; the server answered with an HTML page, not the API: check %s (the base URL of the server, without %s)'
+                % (option, api_prefix))
+    return ''
+
+
+def check_connection(module, url_option, api_prefixes=()):
     """Fail ``module`` naming the first connection option that cannot work, before any request; whatever happens, a
     password in the URL is masked in the module's results like any ``no_log`` value. Credentials lose their
     surrounding whitespace (see ``tidy_credentials``)."""
     module.no_log_values.update(url_secrets(module.params[url_option]))
     tidy_credentials(module)
-    problem = connection_problem(module.params, url_option)
+    problem = connection_problem(module.params, url_option, api_prefixes)
     if problem:
         module.fail_json(msg=problem)
 
 
-def connection_problem(params, url_option):
-    """The message for the first connection option that cannot work (URL, timeout, ca_path), or None."""
-    problem = url_problem(url_option, params[url_option])
+def connection_problem(params, url_option, api_prefixes=()):
+    """The message for the first connection option that cannot work (URL, timeout, ca_path, client_cert and
+    client_key), or None."""
+    problem = url_problem(url_option, params[url_option]) or api_prefix_problem(url_option, params[url_option], api_prefixes)
     if problem:
         return problem
     timeout = params.get('timeout')
@@ -118,6 +155,31 @@ def connection_problem(params, url_option):
             ssl.create_default_context(cafile=ca_path)
         except (ssl.SSLError, OSError, ValueError) as exc:
             return 'ca_path %s holds no usable PEM certificate: %s' % (ca_path, exc)
+    return client_identity_problem(params.get('client_cert'), params.get('client_key'))
+
+
+def client_identity_problem(client_cert, client_key):
+    """Why ``client_cert`` and ``client_key`` (a TLS client certificate for a server behind mutual TLS) cannot be
+    used, or None; checked before any request so that the message names the option rather than a failed handshake."""
+    if client_key and not client_cert:
+        return 'client_key is set without client_cert: the key belongs to a client certificate, give both'
+    if not client_cert:
+        return None
+    for option, path in (('client_cert', client_cert), ('client_key', client_key)):
+        if path is None:
+            continue
+        if not os.path.isfile(path):
+            return '%s %s is not a file' % (option, path)
+        if not os.access(path, os.R_OK):
+            return '%s %s cannot be read by this user' % (option, path)
+    try:
+        ssl.create_default_context().load_cert_chain(client_cert, client_key)
+    except ssl.SSLError as exc:
+        # OpenSSL's words (KEY_VALUES_MISMATCH, PEM lib) say which of the two is wrong; a key never appears in them.
+        return ('client_cert %s%s is not a usable PEM certificate and private key (an encrypted key is not supported): %s'
+                % (client_cert, ' with client_key %s' % client_key if client_key else '', exc))
+    except OSError as exc:
+        return 'client_cert %s cannot be read: %s' % (client_cert, exc.strerror or exc)
     return None
 
 
@@ -290,9 +352,12 @@ class HttpSession:
     ``deadline`` (a Deadline) bounds everything together.
     """
 
-    def __init__(self, validate_certs=True, ca_path=None, timeout=30, deadline=None, clock=None):
+    def __init__(self, validate_certs=True, ca_path=None, timeout=30, deadline=None, clock=None, client_cert=None,
+                 client_key=None):
         self.validate_certs = validate_certs
         self.ca_path = ca_path
+        self.client_cert = client_cert
+        self.client_key = client_key
         self.timeout = timeout
         self.deadline = deadline
         self.clock = clock or (deadline.clock if deadline is not None else time.monotonic)
@@ -308,6 +373,8 @@ class HttpSession:
                 context.check_hostname = False
                 context.verify_mode = ssl.CERT_NONE
                 self._tls_context = context
+            if self.client_cert:
+                self._tls_context.load_cert_chain(self.client_cert, self.client_key)
         return self._tls_context
 
     def _connection(self, origin):
@@ -392,7 +459,7 @@ class HttpSession:
         try:
             connection.connect()
         except ssl.SSLError as exc:
-            raise TlsError('TLS verification failed: %s' % exc)
+            raise TlsError(self._tls_failure('TLS verification failed', exc))
         except socket.gaierror as exc:
             if exc.errno in _NAME_NOT_FOUND:
                 raise TransportError('name not found: %s (%s); not retried, a name that does not exist stays so'
@@ -419,9 +486,25 @@ class HttpSession:
         except (OSError, http.client.HTTPException):
             return None
 
+    def _tls_failure(self, what, exc):
+        """The message for a TLS failure; one where the server refused this client's certificate (or its absence)
+        names client_cert."""
+        text = '%s: %s' % (what, exc)
+        if _CLIENT_CERT_ALERTS.search(str(exc)):
+            if self.client_cert:
+                text += ('; the server refused the client certificate of client_cert %s (not signed by a CA it trusts, '
+                         'or expired)' % self.client_cert)
+            else:
+                text += '; the server requires a TLS client certificate: set client_cert (and client_key)'
+        return text
+
     def _failure(self, exc, bound, sent, what):
         if isinstance(exc, (TimeoutError, socket.timeout)):  # distinct classes before Python 3.10
             return bound.timed_out(sent, what)
+        if isinstance(exc, ssl.SSLError) and _CLIENT_CERT_ALERTS.search(str(exc)):
+            # Under TLS 1.3 a server checks the client's certificate after the client's side of the handshake is done,
+            # so its refusal arrives with the first answer; the same request would be refused again.
+            return TlsError(self._tls_failure('TLS failed %s' % what, exc), sent=sent)
         if isinstance(exc, http.client.RemoteDisconnected):
             return TransportError('the server closed the connection without answering', sent)
         return TransportError('%s failed: %s' % (what, exc or type(exc).__name__), sent)

@@ -23,6 +23,8 @@ CONNECTION_SPEC = dict(
     api_url=dict(type='str', default=DEFAULT_API_URL, fallback=(env_fallback, ['NETLESS_API_URL'])),
     validate_certs=dict(type='bool', default=True, fallback=(env_fallback, ['NETLESS_VALIDATE_CERTS'])),
     ca_path=dict(type='path', fallback=(env_fallback, ['NETLESS_CA_PATH'])),
+    client_cert=dict(type='path', fallback=(env_fallback, ['NETLESS_CLIENT_CERT'])),
+    client_key=dict(type='path', no_log=False, fallback=(env_fallback, ['NETLESS_CLIENT_KEY'])),
     timeout=dict(type='int', default=30),
     task_timeout=dict(type='int', fallback=(env_fallback, ['NETLESS_TASK_TIMEOUT'])),
 )
@@ -38,13 +40,14 @@ class NetlessClient(VendorClient):
 
     vendor = 'Netless'
     error_class = NetlessError
+    api_prefix = '/v5'
 
     def __init__(self, token, region='cn-hz', api_url=DEFAULT_API_URL, validate_certs=True, ca_path=None, timeout=30,
-                 retry=None):
+                 retry=None, client_cert=None, client_key=None):
         # A header value with a line break makes http.client raise an exception that quotes it; a trailing newline
         # (a vault's block scalar) is never part of a token, and the module refuses one with whitespace inside.
         token = token.strip()
-        super().__init__([token], validate_certs, ca_path, timeout, retry)
+        super().__init__([token], validate_certs, ca_path, timeout, retry, client_cert=client_cert, client_key=client_key)
         self.token = token
         self.region = region
         self.api_url = api_url.rstrip('/')
@@ -71,6 +74,7 @@ class NetlessClient(VendorClient):
         if response.status != 201:
             message = answer.get('message') if isinstance(answer, dict) else ' '.join(text.split())[:300]
             hint = ' (the token needs the write or admin permission)' if response.status in (401, 403) else ''
+            hint = hint or (self.html_hint(response, text) if answer is None else '')
             raise NetlessError(self.redact('Netless call %s failed with HTTP status %s%s: %s'
                                            % (call, response.status, hint, message)), call, response.status)
         shots = answer if isinstance(answer, list) else [answer]

@@ -37,10 +37,12 @@ class TopvdnClient(VendorClient):
 
     vendor = 'Topvdn'
     error_class = TopvdnError
+    api_prefix = '/v2'
 
-    def __init__(self, client_token, api_url=DEFAULT_API_URL, validate_certs=True, ca_path=None, timeout=30, retry=None):
+    def __init__(self, client_token, api_url=DEFAULT_API_URL, validate_certs=True, ca_path=None, timeout=30, retry=None,
+                 client_cert=None, client_key=None):
         client_token = client_token.strip()  # a trailing newline (a vault's block scalar) is never part of a token
-        super().__init__([client_token], validate_certs, ca_path, timeout, retry)
+        super().__init__([client_token], validate_certs, ca_path, timeout, retry, client_cert=client_cert, client_key=client_key)
         self.client_token = client_token
         self.api_url = api_url.rstrip('/')
 
@@ -64,6 +66,7 @@ class TopvdnClient(VendorClient):
         excerpt = self._excerpt(response)
         if excerpt:
             text += ': %s' % excerpt
+        text += self.html_hint(response, '')
         return TopvdnError(self.redact(text), call, status)
 
     def cover_file(self, client_id, downloads, name, allow_http=False):

@@ -18,6 +18,8 @@ CONNECTION_SPEC = dict(
     api_url=dict(type='str', default=DEFAULT_API_URL, fallback=(env_fallback, ['TOPVDN_API_URL'])),
     validate_certs=dict(type='bool', default=True, fallback=(env_fallback, ['TOPVDN_VALIDATE_CERTS'])),
     ca_path=dict(type='path', fallback=(env_fallback, ['TOPVDN_CA_PATH'])),
+    client_cert=dict(type='path', fallback=(env_fallback, ['TOPVDN_CLIENT_CERT'])),
+    client_key=dict(type='path', no_log=False, fallback=(env_fallback, ['TOPVDN_CLIENT_KEY'])),
     timeout=dict(type='int', default=30),
     task_timeout=dict(type='int', fallback=(env_fallback, ['TOPVDN_TASK_TIMEOUT'])),
 )
@@ -30,12 +32,13 @@ class TopvdnModule(AnsibleModule):
         spec.update(argument_spec)
         super().__init__(argument_spec=spec, **kwargs)
         p = self.params
-        check_connection(self, 'api_url')
+        check_connection(self, 'api_url', [TopvdnClient.api_prefix])
         if p['client_id'] < 0:
             self.fail_json(msg='client_id must not be negative, got %s' % p['client_id'])
         if not p['client_token'].strip():
             self.fail_json(msg='client_token must not be empty')
-        self.client = TopvdnClient(p['client_token'], p['api_url'], p['validate_certs'], p['ca_path'], p['timeout'])
+        self.client = TopvdnClient(p['client_token'], p['api_url'], p['validate_certs'], p['ca_path'], p['timeout'],
+                                   client_cert=p['client_cert'], client_key=p['client_key'])
         self.client.limit_task(p['task_timeout'])
 
     def add_path_info(self, kwargs):

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 from ansible_collections.rtcops.conference.plugins.module_utils._download import DownloadError, FileAbsent, Remote, StoreError
 from ansible_collections.rtcops.conference.plugins.module_utils._http import (
-    Deadline, HttpSession, RetryPolicy, TransportError, retry_after,
+    Deadline, HttpSession, RetryPolicy, TransportError, html_answer_hint, retry_after,
 )
 from ansible_collections.rtcops.conference.plugins.module_utils._secrets import redact
 
@@ -48,12 +48,16 @@ class VendorClient:
     # request), so that it can be sent again whatever it was, after the pause a Retry-After header asks for when that
     # fits in the retry deadline.
     unhandled_statuses = frozenset((408, 429))
+    # The path every call of the vendor's API starts with, which api_url must not hold (check_connection refuses it).
+    api_prefix = None
 
-    def __init__(self, secrets, validate_certs=True, ca_path=None, timeout=30, retry=None, task_timeout=None):
+    def __init__(self, secrets, validate_certs=True, ca_path=None, timeout=30, retry=None, task_timeout=None,
+                 client_cert=None, client_key=None):
         self.secrets = [secret for secret in secrets if secret]
         self.retry = retry or RetryPolicy(deadline=RETRY_DEADLINE)
         self.deadline = Deadline(task_timeout)
-        self.http = HttpSession(validate_certs=validate_certs, ca_path=ca_path, timeout=timeout, deadline=self.deadline)
+        self.http = HttpSession(validate_certs=validate_certs, ca_path=ca_path, timeout=timeout, deadline=self.deadline,
+                                client_cert=client_cert, client_key=client_key)
 
     def limit_task(self, seconds, option='task_timeout'):
         """Bound everything this client does from now on (calls, retries, the module's waits) by ``seconds``."""
@@ -62,6 +66,10 @@ class VendorClient:
 
     def redact(self, text):
         return redact(text, self.secrets)
+
+    def html_hint(self, response, text):
+        """The hint at api_url for a call answered with an HTML page instead of the vendor's JSON, or ''."""
+        return html_answer_hint(response.headers.get('Content-Type'), text, 'api_url', self.api_prefix or 'the API path')
 
     def transport_error(self, call, url, exc, attempts=1, why=None):
         """The vendor's error for a request that got no usable answer."""

@@ -37,6 +37,8 @@ CONNECTION_SPEC = dict(
     api_url=dict(type='str', default=DEFAULT_API_URL, fallback=(env_fallback, ['WILDDOG_API_URL'])),
     validate_certs=dict(type='bool', default=True, fallback=(env_fallback, ['WILDDOG_VALIDATE_CERTS'])),
     ca_path=dict(type='path', fallback=(env_fallback, ['WILDDOG_CA_PATH'])),
+    client_cert=dict(type='path', fallback=(env_fallback, ['WILDDOG_CLIENT_CERT'])),
+    client_key=dict(type='path', no_log=False, fallback=(env_fallback, ['WILDDOG_CLIENT_KEY'])),
     timeout=dict(type='int', default=30),
     task_timeout=dict(type='int', fallback=(env_fallback, ['WILDDOG_TASK_TIMEOUT'])),
     cache_dir=dict(type='path', fallback=(env_fallback, ['WILDDOG_CACHE_DIR'])),
@@ -53,9 +55,11 @@ class WilddogClient(VendorClient):
 
     vendor = 'Wilddog'
     error_class = WilddogError
+    api_prefix = '/v2'
 
-    def __init__(self, app_id, token, api_url=DEFAULT_API_URL, validate_certs=True, ca_path=None, timeout=30, retry=None):
-        super().__init__([token], validate_certs, ca_path, timeout, retry)
+    def __init__(self, app_id, token, api_url=DEFAULT_API_URL, validate_certs=True, ca_path=None, timeout=30, retry=None,
+                 client_cert=None, client_key=None):
+        super().__init__([token], validate_certs, ca_path, timeout, retry, client_cert=client_cert, client_key=client_key)
         self.app_id = app_id
         self.token = token
         self.api_url = api_url.rstrip('/')
@@ -74,8 +78,9 @@ class WilddogClient(VendorClient):
         try:
             answer = json.loads(text)
         except ValueError:
-            raise WilddogError('Wilddog call %s answered HTTP %s with %d bytes that are not JSON'
-                               % (SNAPSHOT_CALL, response.status, len(text)), call=SNAPSHOT_CALL, status=response.status)
+            raise WilddogError('Wilddog call %s answered HTTP %s with %d bytes that are not JSON%s'
+                               % (SNAPSHOT_CALL, response.status, len(text), self.html_hint(response, text)),
+                               call=SNAPSHOT_CALL, status=response.status)
         if not isinstance(answer, dict) or 'code' not in answer:
             raise WilddogError('Wilddog call %s answered without a code (HTTP %s)' % (SNAPSHOT_CALL, response.status),
                                call=SNAPSHOT_CALL, status=response.status)

@@ -338,7 +338,9 @@ from urllib.parse import quote, unquote
 from ansible_collections.rtcops.conference.plugins.module_utils._anyrtc_client import (
     CONNECTION_SPEC, AnyRTCClient, AnyRTCError, secrets_of,
 )
-from ansible_collections.rtcops.conference.plugins.module_utils._download import DOWNLOAD_SPEC, Checksums, DownloadError, DownloadModule, Downloads
+from ansible_collections.rtcops.conference.plugins.module_utils._download import (
+    DOWNLOAD_SPEC, Checksums, DownloadError, DownloadModule, Downloads, FileAttributes,
+)
 from ansible_collections.rtcops.conference.plugins.module_utils._http import check_connection, shown_url
 from ansible_collections.rtcops.conference.plugins.module_utils._ledger import Ledger
 from ansible_collections.rtcops.conference.plugins.module_utils._waiting import Waiting
@@ -991,7 +993,7 @@ def download(module, client, listed):
     p = module.params
     base = p['download_url'].rstrip('/')
     waiting = Waiting(module)
-    downloads = Downloads(p['dest'], checksums=Checksums(p['checksum']))
+    downloads = Downloads(p['dest'], checksums=Checksums(p['checksum']), attributes=FileAttributes(module))
     for item in listed:
         key = str(item.get('filename') or '')
         if not key:
@@ -1073,7 +1075,7 @@ def main():
     # wherever they would appear (invocation, results, messages), before the first check that may fail the task.
     secrets = secrets_of(p['storage_config'], p['extension_service_config'], p['recording_config'])
     module.no_log_values.update(secrets)
-    check_connection(module, 'api_url')
+    check_connection(module, 'api_url', [AnyRTCClient.api_prefix])
     if p['recording'] is not None:
         if module.check_mode and p['state'] == 'stopped' and not p['recording'].get('sid'):
             # A start this check run only predicted has no sid to stop; what its stop would do is predicted in turn.
@@ -1093,7 +1095,7 @@ def main():
         module.fail_json(msg=str(exc))
     client = AnyRTCClient(p['app_id'], p['customer_id'], p['customer_secret'], p['api_url'], p['validate_certs'],
                           p['ca_path'], p['timeout'], secrets=secrets + [p['token']], cache_dir=p['cache_dir'],
-                          warn=module.warn)
+                          warn=module.warn, client_cert=p['client_cert'], client_key=p['client_key'])
     client.limit_task(p['task_timeout'])
     # The record file is named by a hash of the API URL and the App ID, neither of which it holds.
     recovery = Recovery(module, Ledger('%s/%s' % (client.api_url, p['app_id']), p['cache_dir'], vendor='anyrtc'))

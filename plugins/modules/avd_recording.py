@@ -347,7 +347,9 @@ from ansible_collections.rtcops.conference.plugins.module_utils._avd_client impo
     AvdApiError, AvdError, AvdOutcomeUnknown, api_payload,
 )
 from ansible_collections.rtcops.conference.plugins.module_utils._avd_module import AvdModule
-from ansible_collections.rtcops.conference.plugins.module_utils._download import DOWNLOAD_SPEC, Checksums, DownloadError, Downloads
+from ansible_collections.rtcops.conference.plugins.module_utils._download import (
+    DOWNLOAD_SPEC, Checksums, DownloadError, Downloads, FileAttributes,
+)
 from ansible_collections.rtcops.conference.plugins.module_utils._ledger import Ledger
 from ansible_collections.rtcops.conference.plugins.module_utils._waiting import Waiting
 
@@ -551,7 +553,7 @@ def download(module, client, urls):
     downloaded again."""
     p = module.params
     downloads = Downloads(p['dest'], module.check_mode, records=Ledger(p['server_url'], p['cache_dir']),
-                          checksums=Checksums(p['checksum']))
+                          checksums=Checksums(p['checksum']), attributes=FileAttributes(module))
     try:
         downloads.checksums.expect_files(len(urls))
         for url, listed_size in urls.items():

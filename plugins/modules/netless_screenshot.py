@@ -155,7 +155,9 @@ import os
 import re
 
 
-from ansible_collections.rtcops.conference.plugins.module_utils._download import DOWNLOAD_SPEC, Checksums, DownloadError, DownloadModule, Downloads
+from ansible_collections.rtcops.conference.plugins.module_utils._download import (
+    DOWNLOAD_SPEC, Checksums, DownloadError, DownloadModule, Downloads, FileAttributes,
+)
 from ansible_collections.rtcops.conference.plugins.module_utils._http import check_connection
 from ansible_collections.rtcops.conference.plugins.module_utils._netless_client import (
     CONNECTION_SPEC, DOWNLOAD_CALL, NetlessClient, NetlessError,
@@ -185,7 +187,7 @@ def run(module, client):
     if module.check_mode:
         module.exit_json(changed=True, files=[], dest=p['dest'], msg='screenshots would be taken and downloaded')
     shots = client.screenshots(p['room_uuid'], p['width'], p['height'], p['path'], whole_directory=p['scenes'] == 'all')
-    downloads = Downloads(p['dest'], checksums=Checksums(p['checksum']))
+    downloads = Downloads(p['dest'], checksums=Checksums(p['checksum']), attributes=FileAttributes(module))
     downloads.checksums.expect_files(len(shots))
     for shot, name in zip(shots, file_names(shots)):
         # The storage answers 404 for a key it does not hold: a failure here, since the service said it stored it.
@@ -210,7 +212,7 @@ def main():
     spec.update(DOWNLOAD_SPEC)
     module = DownloadModule(argument_spec=spec, supports_check_mode=True)
     p = module.params
-    check_connection(module, 'api_url')
+    check_connection(module, 'api_url', [NetlessClient.api_prefix])
     for name in ('width', 'height'):
         if p[name] <= 0:
             module.fail_json(msg='%s must be a positive number of pixels, got %s' % (name, p[name]))
@@ -222,7 +224,8 @@ def main():
         Checksums(p['checksum'])
     except ValueError as exc:
         module.fail_json(msg=str(exc))
-    client = NetlessClient(p['token'], p['region'], p['api_url'], p['validate_certs'], p['ca_path'], p['timeout'])
+    client = NetlessClient(p['token'], p['region'], p['api_url'], p['validate_certs'], p['ca_path'], p['timeout'],
+                           client_cert=p['client_cert'], client_key=p['client_key'])
     client.limit_task(p['task_timeout'])
     try:
         run(module, client)

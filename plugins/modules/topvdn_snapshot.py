@@ -118,7 +118,7 @@ dest:
 '''
 
 from ansible_collections.rtcops.conference.plugins.module_utils._download import (
-    DOWNLOAD_SPEC, Checksums, DownloadError, Downloads, plain_file_name,
+    DOWNLOAD_SPEC, Checksums, DownloadError, Downloads, FileAttributes, plain_file_name,
 )
 from ansible_collections.rtcops.conference.plugins.module_utils._topvdn_module import TopvdnModule
 
@@ -138,7 +138,7 @@ def run(module):
         announced.append(content_type or '')
         return params['filename'] or '%s-cover.%s' % (params['client_id'], 'png' if content_type == 'image/png' else 'jpg')
 
-    downloads = Downloads(params['dest'], module.check_mode, checksums=checksums)
+    downloads = Downloads(params['dest'], module.check_mode, checksums=checksums, attributes=FileAttributes(module))
     try:
         entry = module.client.cover_file(params['client_id'], downloads, file_name, params['allow_http_download'])
         if entry is not None:

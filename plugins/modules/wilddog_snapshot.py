@@ -148,7 +148,9 @@ from urllib.parse import unquote, urlsplit
 
 
 from ansible_collections.rtcops.conference.plugins.module_utils._budget import BudgetExhausted, RequestBudget
-from ansible_collections.rtcops.conference.plugins.module_utils._download import DOWNLOAD_SPEC, Checksums, DownloadError, DownloadModule, Downloads
+from ansible_collections.rtcops.conference.plugins.module_utils._download import (
+    DOWNLOAD_SPEC, Checksums, DownloadError, DownloadModule, Downloads, FileAttributes,
+)
 from ansible_collections.rtcops.conference.plugins.module_utils._http import check_connection
 from ansible_collections.rtcops.conference.plugins.module_utils._waiting import Waiting
 from ansible_collections.rtcops.conference.plugins.module_utils._wilddog_client import (
@@ -209,7 +211,7 @@ def run(module, client):
     budget = RequestBudget('wilddog', [client.api_url, p['app_id']], 1, p['rate_limit_window'], directory=p['cache_dir'],
                            warn=module.warn)
     urls, waits = take_snapshot(client, p['room_id'], deadline, p['rate_limit_window'], budget)
-    downloads = Downloads(p['dest'], checksums=Checksums(p['checksum']))
+    downloads = Downloads(p['dest'], checksums=Checksums(p['checksum']), attributes=FileAttributes(module))
     downloads.checksums.expect_files(len(urls))
     for url in urls:
         download_when_ready(client, url, downloads, deadline, p['poll_interval'], p['allow_http_download'], waiting)
@@ -232,7 +234,7 @@ def main():
     spec.update(DOWNLOAD_SPEC)
     module = DownloadModule(argument_spec=spec, supports_check_mode=True)
     p = module.params
-    check_connection(module, 'api_url')
+    check_connection(module, 'api_url', [WilddogClient.api_prefix])
     for name in ('wait_timeout', 'poll_interval', 'rate_limit_window', 'timeout'):
         if p[name] <= 0:
             module.fail_json(msg='%s must be a positive number of seconds, got %s' % (name, p[name]))
@@ -243,7 +245,8 @@ def main():
         Checksums(p['checksum'])
     except ValueError as exc:
         module.fail_json(msg=str(exc))
-    client = WilddogClient(p['app_id'], p['token'], p['api_url'], p['validate_certs'], p['ca_path'], p['timeout'])
+    client = WilddogClient(p['app_id'], p['token'], p['api_url'], p['validate_certs'], p['ca_path'], p['timeout'],
+                           client_cert=p['client_cert'], client_key=p['client_key'])
     client.limit_task(p['task_timeout'])
     try:
         run(module, client)

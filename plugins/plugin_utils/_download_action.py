@@ -20,7 +20,7 @@ from ansible.errors import AnsibleActionFail
 from ansible.plugins.action import ActionBase
 
 from ansible_collections.rtcops.conference.plugins.module_utils._download import (
-    DownloadError, PartFile, file_sha256, safe_file_name,
+    FILE_OPTIONS, DownloadError, PartFile, apply_local_attributes, file_sha256, local_attributes_problem, safe_file_name,
 )
 
 
@@ -41,13 +41,13 @@ class DownloadAction(ActionBase):
             raise AnsibleActionFail('dest must be a directory, %s is not one' % dest)
         return dest
 
-    def _store(self, remote_path, local_path, sha256):
+    def _store(self, remote_path, local_path, sha256, attributes):
         with PartFile(local_path) as part:
             part.stream.close()
             self._connection.fetch_file(remote_path, part.name)
             if file_sha256(part.name) != sha256:
                 raise AnsibleActionFail('%s changed on its way to the controller (SHA-256 differs)' % os.path.basename(local_path))
-            part.place()
+            part.place(lambda path: apply_local_attributes(path, **attributes))
 
     def _on_controller(self):
         """Whether the module runs on the controller itself, and can write into ``dest`` directly."""
@@ -86,6 +86,12 @@ class DownloadAction(ActionBase):
 
     def _run_staged(self, result, args, task_vars, dest):
         """The module downloads into a temporary directory on the managed host; the files are fetched from there."""
+        # mode, owner and group belong to the files in dest on the controller, not to the managed host's staging copies.
+        attributes = dict((option, args.pop(option, None)) for option in FILE_OPTIONS)
+        problem = local_attributes_problem(**attributes)
+        if problem:
+            result.update(failed=True, msg=problem)
+            return result
         remote_tmp = self._make_tmp_path()
         try:
             args['dest'] = self._connection._shell.join_path(remote_tmp, 'downloads')
@@ -105,7 +111,9 @@ class DownloadAction(ActionBase):
                 after[produced['name']] = produced['sha256']
                 changed = present != produced['sha256']
                 if changed and not self._task.check_mode:
-                    self._store(produced['path'], local_path, produced['sha256'])
+                    self._store(produced['path'], local_path, produced['sha256'], attributes)
+                elif present is not None:
+                    changed = apply_local_attributes(local_path, check_mode=self._task.check_mode, **attributes)
                 files.append(dict(produced, path=local_path, changed=changed))
             diff = module_result.get('diff') or {}
             own_before = dict((k, v) for k, v in (diff.get('before') or {}).items() if k != 'files')
@@ -115,6 +123,8 @@ class DownloadAction(ActionBase):
             own_changed = bool(module_result.get('changed')) and (not files or own_before != own_after)
             result.update(files=files, dest=dest, changed=own_changed or any(f['changed'] for f in files),
                           diff={'before': dict(own_before, files=before), 'after': dict(own_after, files=after)})
+        except OSError as exc:  # chmod or chown refused on the controller (not the owner, not root)
+            result.update(failed=True, msg='cannot set mode, owner or group of a file in %s: %s' % (dest, exc.strerror or exc))
         except (AnsibleActionFail, DownloadError, ValueError) as exc:
             # DownloadError: the controller's file system refused a file (read-only, full, a name it cannot hold).
             result.update(failed=True, msg=str(exc))
