@@ -437,7 +437,29 @@ class Handler(BaseHTTPRequestHandler):
     def setup(self):
         super().setup()
         if isinstance(self.connection, ssl.SSLSocket):
-            self.connection.do_handshake()
+            try:
+                self.connection.do_handshake()
+            except (ssl.SSLError, OSError):
+                self._linger_after_refused_handshake()
+                raise
+
+    def _linger_after_refused_handshake(self):
+        """A refused handshake (no client certificate under mutual TLS) has sent its alert, but under TLS 1.3 the
+        client's request is already on its way: closing with it unread would reset the connection and the client
+        could lose the alert that says why. The raw socket is drained instead, until the client closes."""
+        try:
+            raw = socket.socket(fileno=os.dup(self.connection.fileno()))
+        except OSError:
+            return
+        with raw:
+            try:
+                raw.shutdown(socket.SHUT_WR)
+                raw.settimeout(LINGER_READ_TIMEOUT)
+                deadline = time.monotonic() + LINGER_SECONDS
+                while time.monotonic() < deadline and raw.recv(READ_CHUNK):
+                    pass
+            except OSError:
+                pass
 
     def finish(self):
         if self._abort:

@@ -42,3 +42,17 @@ def test_tls_and_sigint(tmp_path):
     finally:
         process.send_signal(signal.SIGINT)
         assert process.wait(timeout=10) == 0
+
+
+def test_require_client_cert_names_the_client_certificate(tmp_path):
+    process = run("--port", "0", "--require-client-cert", "--cert-dir", str(tmp_path))
+    try:
+        ready = json.loads(process.stdout.readline())
+        assert ready["url"].startswith("https://127.0.0.1:")
+        assert (ready["client_cert"], ready["client_key"]) == (str(tmp_path / "client.pem"), str(tmp_path / "client-key.pem"))
+        answer = requests.get(ready["url"] + "/sdkapi/v2/room/list", verify=ready["ca_cert"], timeout=5,
+                              cert=(ready["client_cert"], ready["client_key"]))
+        assert answer.json()["ret"] == 40002
+    finally:
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=10) == 0

@@ -78,3 +78,31 @@ def test_cert_dir_is_reused(tmp_path):
 def test_a_client_that_never_handshakes_does_not_block_others(tls_emulator):
     with socket.create_connection(("127.0.0.1", port_of(tls_emulator)), timeout=5):
         assert requests.get(tls_emulator.url + "/sdkapi/v2/room/list", verify=tls_emulator.ca_cert, timeout=5).status_code == 200
+
+
+def test_mutual_tls_requires_a_client_certificate_signed_by_its_ca(tmp_path):
+    with Emulator(require_client_cert=True, cert_dir=str(tmp_path)) as emulator:
+        assert emulator.url.startswith("https://")
+        with_cert = ssl.create_default_context(cafile=emulator.ca_cert)
+        with_cert.load_cert_chain(emulator.client_cert, emulator.client_key)
+        connection = http.client.HTTPSConnection("127.0.0.1", port_of(emulator), context=with_cert, timeout=5)
+        connection.request("GET", "/sdkapi/v2/app/get_token?access_key=demo_access&secret_key=demo_secret")
+        assert connection.getresponse().status == 200
+        connection.close()
+
+        without = http.client.HTTPSConnection("127.0.0.1", port_of(emulator), context=ssl.create_default_context(cafile=emulator.ca_cert),
+                                              timeout=5)
+        # TLS 1.3: the server's refusal arrives after the client's side of the handshake, with the first read.
+        with pytest.raises(ssl.SSLError, match="(?i)certificate required"):
+            without.request("GET", "/sdkapi/v2/room/list")
+            without.getresponse()
+        without.close()
+
+
+def test_without_require_client_cert_no_client_certificate_is_asked_for(tls_emulator):
+    assert not tls_emulator.require_client_cert
+    connection = http.client.HTTPSConnection("127.0.0.1", port_of(tls_emulator), context=ssl.create_default_context(cafile=tls_emulator.ca_cert),
+                                             timeout=5)
+    connection.request("GET", "/sdkapi/v2/room/list")
+    assert connection.getresponse().status == 200
+    connection.close()
