@@ -790,6 +790,7 @@ class EmulatorServer(ThreadingHTTPServer):
         self.ssl_context = ssl_context
         self._connections = set()
         self._connections_lock = threading.Lock()
+        self.connections_accepted = 0
         super().__init__(address, Handler)
 
     @property
@@ -799,6 +800,7 @@ class EmulatorServer(ThreadingHTTPServer):
 
     def get_request(self):
         connection, address = self.socket.accept()
+        self.connections_accepted += 1  # only the accept loop's thread writes it
         # Without TCP_NODELAY a keep-alive reply can stall ~40 ms (Nagle meets the client's delayed ACK).
         connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         if self.ssl_context:
@@ -943,6 +945,10 @@ class Emulator:  # pylint: disable=too-many-instance-attributes
     def issued_tokens(self):
         """Every token this emulator has handed out since it started, including before a reset."""
         return list(self._server.core.config.issued_tokens) if self._server else []
+
+    def connections_accepted(self):
+        """TCP connections accepted since it started: tests assert keep-alive reuse by this count, not by time."""
+        return self._server.connections_accepted if self._server else 0
 
     def stop(self):
         """Stop serving, close connections and remove temporary directories."""

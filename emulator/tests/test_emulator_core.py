@@ -1,7 +1,6 @@
 """Server core: routing, methods, parameter parsing, keep-alive, request log and control API."""
 import http.client
 import socket
-import time
 
 import pytest
 import requests
@@ -55,11 +54,15 @@ def test_values_are_url_decoded(client):
     assert client.api("/room/read", room_id="r 1")["data"]["topic"] == "a+b&c=d/é"
 
 
-def test_keep_alive_calls_are_fast(client):
-    started = time.perf_counter()
+def test_keep_alive_calls_share_one_connection(client):
+    # Counted, not timed: a connection per call (or the ~40 ms Nagle stall that makes clients give up on keep-alive)
+    # shows in the count; the speed itself is measured by benchmarks/bench_emulator.py.
+    client.api("/app/get_licence_info")
+    before = client.emulator.connections_accepted()
     for dummy in range(200):
         assert client.api("/app/get_licence_info")["ret"] == 0
-    assert time.perf_counter() - started < 2
+    assert client.emulator.connections_accepted() == before
+    assert before >= 1
 
 
 def test_one_connection_serves_many_requests(emulator):
