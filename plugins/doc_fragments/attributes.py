@@ -6,38 +6,37 @@ from __future__ import annotations
 
 
 class ModuleDocFragment:
-    """The attributes every module of this collection documents."""
+    """What this collection adds to ansible-core's attribute descriptions (ansible.builtin.action_common_attributes,
+    which a module extends before this fragment): the platform, and the support of the attributes that are the same
+    for a whole kind of module."""
 
-    # A module that extends this fragment sets `support` (and `details`) of each attribute.
+    # A module that extends this fragment sets `support` (and `details`) of check_mode and diff_mode itself.
     DOCUMENTATION = r'''
 attributes:
-  check_mode:
-    description: Can run in check_mode and return changed status prediction without modifying target.
-  diff_mode:
-    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
+  platform:
+    platforms: posix
 '''
 
     INFO_MODULE = r'''
 attributes:
   check_mode:
-    description: Can run in check_mode and return changed status prediction without modifying target.
     support: full
     details: The module only reads.
   diff_mode:
-    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
     support: N/A
     details: The module only reads.
+  platform:
+    platforms: posix
 '''
 
-    # The plugins that download artefacts: an action plugin with a module of the same name.
+    # The plugins that download artefacts: an action plugin with a module of the same name; the descriptions come
+    # from ansible.builtin.action_common_attributes.flow.
     DOWNLOAD = r'''
 attributes:
   action:
-    description: Indicates this has a corresponding action plugin so some parts of the options can be executed on the controller.
     support: full
     details: The module does the API work and the download; the action plugin places the files in O(dest) on the controller.
   async:
-    description: Supports being used with the C(async) keyword.
     support: partial
     details:
       - >-
@@ -47,4 +46,6 @@ attributes:
       - >-
         On another host, a task with C(async) that downloads files fails: the files of a background job there cannot
         be fetched afterwards.
+  bypass_host_loop:
+    support: none
 '''

@@ -52,6 +52,8 @@ def _times(value):
     return [float(m) for m in value]
 
 
+# Not ansible.module_utils.api.rate_limit: it spaces the calls of one process, while this budget is the App ID's,
+# shared by every task of the machine through a locked file.
 class RequestBudget:
     """At most ``limit`` requests in any ``window`` seconds for one key, across the processes of this machine."""
 
@@ -96,7 +98,7 @@ class RequestBudget:
         try:
             with os.fdopen(handle, 'w') as stream:
                 json.dump(state, stream)
-            os.replace(temp, self.path)
+            os.replace(temp, self.path)  # not AnsibleModule.atomic_move: the lookup and action plugins have no module
         except BaseException:
             if os.path.exists(temp):
                 os.unlink(temp)

@@ -649,6 +649,8 @@ class PartFile:
             os.chmod(self.name, 0o666 & ~current_umask())
             if prepare is not None:
                 prepare(self.name)
+            # Not AnsibleModule.atomic_move: the action plugins place files on the controller without a module, and it
+            # copies the old file's mode and owner onto the new one, undoing the mode, owner and group set just above.
             os.replace(self.name, self.path)
 
     def __enter__(self):
@@ -719,9 +721,9 @@ class FileAttributes:
 
 def local_attributes_problem(mode, owner, group):
     """Why ``mode``, ``owner`` or ``group`` cannot be applied on this machine, or None (checked before any download)."""
-    if owner is not None and not _lookup_id(owner, pwd.getpwnam):
+    if owner is not None and _lookup_id(owner, pwd.getpwnam) is None:
         return 'owner: no user %s on the controller' % owner
-    if group is not None and not _lookup_id(group, grp.getgrnam):
+    if group is not None and _lookup_id(group, grp.getgrnam) is None:
         return 'group: no group %s on the controller' % group
     if mode is not None:
         try:

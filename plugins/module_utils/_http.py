@@ -211,6 +211,7 @@ class TaskTimeout(TransportError):
         super().__init__(message, sent, transient=False)
 
 
+# ansible.module_utils.api has no counterpart: one bound shared by every call, retry and wait of a task.
 class Deadline:
     """The moment by which a whole task must be done, set by an option; without seconds there is no such moment.
 
@@ -644,6 +645,8 @@ def retry_after(headers, now=None):
     return max(0.0, (when - now).total_seconds())
 
 
+# Not ansible.module_utils.api's retry decorators and generate_jittered_backoff: they count attempts and pause whole
+# seconds, while a call here is bounded by a deadline, a server's Retry-After and the task_timeout, with pauses from 0.25 s.
 class RetryPolicy:
     """Jittered exponential backoff bounded by a total deadline."""
 

@@ -174,7 +174,7 @@ class Ledger:
                 handle, temp = tempfile.mkstemp(dir=self.directory, prefix='.tmp-')
                 with os.fdopen(handle, 'w') as stream:
                     json.dump(data, stream, indent=1, sort_keys=True)
-                os.replace(temp, self.path)
+                os.replace(temp, self.path)  # not AnsibleModule.atomic_move: the lookup and action plugins have no module
             except OSError:
                 if temp and os.path.exists(temp):
                     os.unlink(temp)

@@ -111,7 +111,7 @@ class TokenCache:
         try:
             with os.fdopen(handle, 'w') as stream:
                 json.dump({'token': token, 'obtained': int(time.time())}, stream)
-            os.replace(temp, path)
+            os.replace(temp, path)  # not AnsibleModule.atomic_move: the avd_token lookup has no module
         except BaseException:
             if os.path.exists(temp):
                 os.unlink(temp)

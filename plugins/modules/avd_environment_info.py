@@ -42,6 +42,7 @@ options:
 extends_documentation_fragment:
   - rtcops.conference.avd
   - rtcops.conference.avd_discovery
+  - ansible.builtin.action_common_attributes
   - rtcops.conference.attributes.info_module
 notes:
   - The discovery this module runs is cached like any other, so the next M(rtcops.conference.avd_environment) run on

@@ -34,6 +34,7 @@ options:
     elements: str
 extends_documentation_fragment:
   - rtcops.conference.avd
+  - ansible.builtin.action_common_attributes
   - rtcops.conference.attributes.info_module
 notes:
   - The API offers no way to read back the file permits applied with M(rtcops.conference.avd_file_permit).

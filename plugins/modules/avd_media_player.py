@@ -109,6 +109,7 @@ options:
     default: playing
 extends_documentation_fragment:
   - rtcops.conference.avd
+  - ansible.builtin.action_common_attributes
   - rtcops.conference.attributes
 attributes:
   check_mode:

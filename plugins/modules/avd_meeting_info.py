@@ -52,6 +52,7 @@ options:
     type: str
 extends_documentation_fragment:
   - rtcops.conference.avd
+  - ansible.builtin.action_common_attributes
   - rtcops.conference.attributes.info_module
 notes:
   - The API documents neither the unit of the total duration (RV(statistics.time_total)) nor which meetings the

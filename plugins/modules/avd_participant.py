@@ -39,6 +39,7 @@ options:
     default: absent
 extends_documentation_fragment:
   - rtcops.conference.avd
+  - ansible.builtin.action_common_attributes
   - rtcops.conference.attributes
 attributes:
   check_mode:

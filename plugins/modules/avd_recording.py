@@ -216,7 +216,9 @@ options:
 extends_documentation_fragment:
   - rtcops.conference.avd
   - rtcops.conference.download
+  - ansible.builtin.action_common_attributes
   - rtcops.conference.attributes
+  - ansible.builtin.action_common_attributes.flow
   - rtcops.conference.attributes.DOWNLOAD
 attributes:
   check_mode:

@@ -75,6 +75,7 @@ options:
     default: present
 extends_documentation_fragment:
   - rtcops.conference.avd
+  - ansible.builtin.action_common_attributes
   - rtcops.conference.attributes
 attributes:
   check_mode:

@@ -22,6 +22,7 @@ options:
     type: str
 extends_documentation_fragment:
   - rtcops.conference.avd
+  - ansible.builtin.action_common_attributes
   - rtcops.conference.attributes.info_module
 notes:
   - The settings O(rtcops.conference.avd_room#module:resolution) and

@@ -81,6 +81,7 @@ options:
 extends_documentation_fragment:
   - rtcops.conference.avd
   - rtcops.conference.avd_discovery
+  - ansible.builtin.action_common_attributes
   - rtcops.conference.attributes
 attributes:
   check_mode:

@@ -30,6 +30,7 @@ options:
     type: int
 extends_documentation_fragment:
   - rtcops.conference.avd
+  - ansible.builtin.action_common_attributes
   - rtcops.conference.attributes.info_module
 seealso:
   - module: rtcops.conference.avd_sip_gate

@@ -32,6 +32,7 @@ options:
     required: true
 extends_documentation_fragment:
   - rtcops.conference.topvdn
+  - ansible.builtin.action_common_attributes
   - rtcops.conference.attributes
 attributes:
   check_mode:

@@ -13,8 +13,8 @@ import sys
 import pytest
 
 from ansible_collections.rtcops.conference.plugins.module_utils._download import (
-    Checksums, Chunks, DownloadError, Downloads, FileAbsent, Remote, StoreError, content_type_problem,
-    insecure_url_problem, listed_size_range, parse_checksum, plain_file_name, redirect_problem, safe_file_name,
+    Checksums, Chunks, DownloadError, Downloads, FileAbsent, Remote, StoreError, apply_local_attributes,
+    content_type_problem, insecure_url_problem, local_attributes_problem, listed_size_range, parse_checksum, plain_file_name, redirect_problem, safe_file_name,
     store_stream,
 )
 from ansible_collections.rtcops.conference.plugins.module_utils._http import Deadline, RetryPolicy, TransportError
@@ -570,3 +570,69 @@ def test_the_file_size_limit_is_a_message_not_a_killed_process(tmp_path):
     assert completed.returncode == 0, completed.stderr
     assert completed.stdout.strip() == 'cannot write big.mp4 into %s: File too large' % tmp_path
     assert os.listdir(str(tmp_path)) == []
+
+
+class RecordedAttributes:
+    """Stands in for FileAttributes: records the paths it was applied to, and answers ``changes`` for a present file."""
+
+    wanted = True
+
+    def __init__(self, changes=False, mode=0o600):
+        self.changes = changes
+        self.mode = mode
+        self.applied = []
+
+    def apply(self, path):
+        self.applied.append(os.path.basename(path))
+        os.chmod(path, self.mode)
+        return self.changes
+
+
+def test_a_new_file_gets_its_attributes_before_it_is_placed(tmp_path):
+    attributes = RecordedAttributes()
+    downloads = Downloads(str(tmp_path), attributes=attributes)
+    entry = downloads.store(pieces(IMAGE), 'cover.png')
+    assert entry['changed']
+    assert len(attributes.applied) == 1 and attributes.applied[0].startswith('.part-'), 'applied to the part file'
+    assert oct((tmp_path / 'cover.png').stat().st_mode & 0o777) == oct(0o600)
+
+
+@pytest.mark.parametrize('changes', [True, False])
+def test_the_same_file_is_a_change_only_when_its_attributes_change(tmp_path, changes):
+    (tmp_path / 'cover.png').write_bytes(IMAGE)
+    attributes = RecordedAttributes(changes=changes)
+    entry = Downloads(str(tmp_path), attributes=attributes).store(pieces(IMAGE), 'cover.png')
+    assert attributes.applied == ['cover.png']
+    assert entry['changed'] is changes
+
+
+def test_check_mode_asks_the_attributes_of_a_present_file_only(tmp_path):
+    (tmp_path / 'cover.png').write_bytes(IMAGE)
+    attributes = RecordedAttributes(changes=True)
+    downloads = Downloads(str(tmp_path), check_mode=True, attributes=attributes)
+    assert downloads.store(pieces(IMAGE), 'cover.png')['changed']
+    assert downloads.store(pieces(IMAGE), 'new.png')['changed']
+    assert attributes.applied == ['cover.png']
+
+
+def test_controller_attributes_change_the_mode_once(tmp_path):
+    target = tmp_path / 'cover.png'
+    target.write_bytes(IMAGE)
+    os.chmod(str(target), 0o644)
+    assert apply_local_attributes(str(target), mode='0600', check_mode=True)
+    assert target.stat().st_mode & 0o777 == 0o644, 'check mode changes nothing'
+    assert apply_local_attributes(str(target), mode='0600')
+    assert target.stat().st_mode & 0o777 == 0o600
+    assert not apply_local_attributes(str(target), mode='0600')
+    assert apply_local_attributes(str(target), mode='g+r')
+    assert target.stat().st_mode & 0o777 == 0o640
+    assert not apply_local_attributes(str(target), owner=str(os.getuid()), group=str(os.getgid()))
+    assert not apply_local_attributes(str(target))
+
+
+def test_controller_attributes_are_checked_before_any_download():
+    assert local_attributes_problem(None, None, None) is None
+    assert local_attributes_problem('0640', str(os.getuid()), None) is None
+    assert local_attributes_problem(None, 'no-such-user-here', None) == 'owner: no user no-such-user-here on the controller'
+    assert local_attributes_problem(None, None, 'no-such-group-here') == 'group: no group no-such-group-here on the controller'
+    assert local_attributes_problem('rw-everything', None, None).startswith('mode: rw-everything is neither an octal mode')

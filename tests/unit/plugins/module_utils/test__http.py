@@ -494,3 +494,74 @@ class TestOverSockets:
             body.close()
         assert response.status == 413
         assert b'413 Request Entity Too Large' in response.read()
+
+
+class TestWrongBaseUrl:
+    """A base URL that already holds the vendor's API path is refused naming the option and the URL to use."""
+
+    @pytest.mark.parametrize('value', ['https://avd.example.com:9610/sdkapi/v2', 'https://avd.example.com:9610/sdkapi/v2/',
+                                       'https://avd.example.com:9610/sdkapi', 'https://avd.example.com:9610/SDKAPI/V2'])
+    def test_the_api_path_is_refused(self, value):
+        problem = _http.api_prefix_problem('server_url', value, ['/sdkapi/v2'])
+        assert problem.startswith('server_url is the base URL of the server, without the API path /sdkapi/v2')
+        assert 'use https://avd.example.com:9610,' in problem
+
+    @pytest.mark.parametrize('value', ['https://avd.example.com:9610', 'https://gw.example.com/avd/',
+                                       'https://gw.example.com/sdkapi-proxy'])
+    def test_a_base_url_passes(self, value):
+        assert _http.api_prefix_problem('server_url', value, ['/sdkapi/v2']) is None
+
+    def test_a_password_in_the_url_is_not_shown(self):
+        problem = _http.api_prefix_problem('server_url', 'https://u:hunter2@avd.example.com/sdkapi/v2?token=t0k', ['/sdkapi/v2'])
+        assert 'hunter2' not in problem and 't0k' not in problem
+
+    def test_connection_problem_checks_it_after_the_url(self):
+        params = {'server_url': 'https://avd.example.com/sdkapi/v2', 'timeout': 30}
+        assert _http.connection_problem(params, 'server_url', ['/sdkapi/v2']).startswith('server_url is the base URL')
+        assert _http.connection_problem(params, 'server_url') is None
+
+    @pytest.mark.parametrize('content_type, text', [('text/html; charset=utf-8', 'Not Found'), (None, '  <!DOCTYPE html><p>x')])
+    def test_an_html_answer_hints_at_the_option(self, content_type, text):
+        hint = _http.html_answer_hint(content_type, text, 'server_url', '/sdkapi/v2')
+        assert hint == ('; the server answered with an HTML page, not the API: check server_url (the base URL of the '
+                        'server, without /sdkapi/v2)')
+
+    def test_a_json_answer_gets_no_hint(self):
+        assert _http.html_answer_hint('application/json', '{"ret": 1}', 'server_url', '/sdkapi/v2') == ''
+
+
+class TestClientIdentity:
+    """client_cert and client_key are checked before any request, each failure naming its option."""
+
+    @pytest.fixture(name='identity')
+    def fixture_identity(self, tmp_path):
+        # The emulator's generator of a CA, a server and a client certificate (where the emulator is importable:
+        # dev.py test puts it on the path; a bare ansible-test units run may not).
+        server = pytest.importorskip('rtcops_emulator.server')
+        return server.ensure_certificates(str(tmp_path), '127.0.0.1')
+
+    def test_none_is_fine(self):
+        assert _http.client_identity_problem(None, None) is None
+
+    def test_a_certificate_and_its_key(self, identity):
+        assert _http.client_identity_problem(identity[3], identity[4]) is None
+
+    def test_a_key_without_certificate(self, identity):
+        assert _http.client_identity_problem(None, identity[4]).startswith('client_key is set without client_cert')
+
+    def test_missing_files_are_named(self, identity, tmp_path):
+        assert _http.client_identity_problem(str(tmp_path / 'no.pem'), None) == 'client_cert %s is not a file' % (tmp_path / 'no.pem')
+        assert _http.client_identity_problem(identity[3], str(tmp_path / 'no.pem')) == 'client_key %s is not a file' % (tmp_path / 'no.pem')
+
+    def test_a_certificate_without_its_key(self, identity):
+        problem = _http.client_identity_problem(identity[3], None)
+        assert problem.startswith('client_cert %s is not a usable PEM certificate and private key' % identity[3])
+
+    def test_a_key_that_does_not_match(self, identity):
+        # The server's key with the client's certificate.
+        problem = _http.client_identity_problem(identity[3], identity[2])
+        assert problem.startswith('client_cert %s with client_key %s is not a usable' % (identity[3], identity[2]))
+
+    def test_the_session_presents_it(self, identity):
+        session = _http.HttpSession(ca_path=identity[0], client_cert=identity[3], client_key=identity[4])
+        assert session._context() is session._context()  # pylint: disable=protected-access  # built once, with the certificate
