@@ -74,7 +74,6 @@ def ansible_env(tmp_path_factory):
     env.update({
         'ANSIBLE_COLLECTIONS_PATH': str(root / 'collections'),
         'ANSIBLE_ROLES_PATH': str(HERE / 'targets'),
-        'ANSIBLE_CONNECTION_PLUGINS': str(HERE / 'connection_plugins'),
         'ANSIBLE_PYTHON_INTERPRETER': sys.executable,
         'ANSIBLE_LOCAL_TEMP': str(root / 'local-tmp'),
         'ANSIBLE_REMOTE_TMP': str(root / 'remote-tmp'),
@@ -130,7 +129,10 @@ def known_secrets(credentials, *emulators):
 
 @pytest.fixture
 def playbook(ansible, credentials, emulator, tls_emulator, tmp_path):  # pylint: disable=redefined-outer-name
-    """Run an integration target (a role under targets/) through run_target.yml against the emulators."""
+    """Run an integration target (a role under targets/) through run_target.yml against the emulators.
+
+    The variables are those targets/setup_emulator sets under ansible-test, from the emulators of this session.
+    """
 
     def run(target, *options, extra_vars=None):
         variables = {
