@@ -24,14 +24,17 @@ GET_PIP_ONLY_OPTIONS = {'--no-setuptools', '--no-wheel'}
 def main() -> None:
     """Install pip from the wheel cached beside this script."""
     cache_dir = os.path.dirname(os.path.abspath(__file__))
-    wheels = sorted(glob.glob(os.path.join(cache_dir, 'pip-*.whl')))
+    args = [arg for arg in sys.argv[1:] if arg not in GET_PIP_ONLY_OPTIONS]
+    # The cache is shared by every ansible-core version's runs, so it may hold several pip wheels:
+    # run the one asked for (pip==X), which supports the interpreter running this script.
+    wanted = [arg.split('==', 1)[1] for arg in args if arg.startswith('pip==')]
+    wheels = glob.glob(os.path.join(cache_dir, f'pip-{wanted[0] if wanted else "*"}-*.whl'))
 
     if not wheels:
-        sys.exit(f'get_pip stand-in: no pip wheel in {cache_dir}; run tools/dev.py sanity to fetch it')
+        sys.exit(f'get_pip stand-in: no pip wheel for {" ".join(args)} in {cache_dir}; run tools/dev.py sanity to fetch it')
 
-    args = [arg for arg in sys.argv[1:] if arg not in GET_PIP_ONLY_OPTIONS]
-
-    sys.path.insert(0, wheels[-1])
+    # ansible-core 2.16 also asks for setuptools==X and wheel==Y: tools/ci_sanity.py caches those wheels here too.
+    sys.path.insert(0, sorted(wheels)[-1])
 
     from pip._internal.cli.main import main as pip_main  # pylint: disable=import-outside-toplevel
 

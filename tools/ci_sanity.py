@@ -11,10 +11,11 @@ Two things stand between ansible-test and this machine:
   so we put our stand-in (``.ci/get_pip.py``) there, next to the pip wheel it installs.
 * ansible-test refuses a checkout reached through a symlink (like
   ``.build/collections/ansible_collections/rtcops/conference``), so it runs on a fresh copy
-  of the files git knows about, under ``.build/sanity/ansible_collections/rtcops/conference``.
-  That copy gets a git repository of its own: ansible-test lists its targets with git from
-  the nearest ``.git`` upwards, and this checkout's ``.git`` ignores ``.build``, so it would
-  find no target at all, skip every test and still exit 0.
+  of the files git knows about, under ``.build/sanity/ansible_collections/rtcops/conference``
+  (a support-matrix entry, tools/ci_matrix.py, passes a directory of its own, so both runs can
+  go on side by side). That copy gets a git repository of its own: ansible-test lists its
+  targets with git from the nearest ``.git`` upwards, and this checkout's ``.git`` ignores
+  ``.build``, so it would find no target at all, skip every test and still exit 0.
 """
 
 from __future__ import annotations
@@ -29,21 +30,23 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 GET_PIP_STAND_IN = ROOT / '.ci' / 'get_pip.py'
-SANITY_COLLECTION = ROOT / '.build' / 'sanity' / 'ansible_collections' / 'rtcops' / 'conference'
-SANITY_LOCK = ROOT / '.build' / 'sanity.lock'
-PIP_CACHE = Path('~/.ansible/test/cache').expanduser()
+SANITY_DIR = ROOT / '.build' / 'sanity'
+COLLECTION_SUBPATH = Path('ansible_collections') / 'rtcops' / 'conference'
+SANITY_COLLECTION = SANITY_DIR / COLLECTION_SUBPATH
 
 # Variables tools/dev.py sets for everything else that would point ansible-test's child
 # processes at the live tree (through the symlink) instead of the copy under test.
 _LEAKY_VARIABLES = ('PYTHONPATH', 'ANSIBLE_COLLECTIONS_PATH', 'ANSIBLE_COLLECTIONS_PATHS')
 
-# Prints the environment's Python version and the pip version ansible-test bootstraps
-# into its virtual environments for it (defined only in ansible-test's internals).
+# Prints the environment's Python version and the packages (name==version) ansible-test bootstraps
+# into its virtual environments for it (defined only in ansible-test's internals): pip alone on
+# ansible-core 2.17 and later, pip, setuptools and wheel on 2.16.
 _VERSIONS_CODE = '''
 import sys, types
 from ansible_test._internal.python_requirements import get_venv_packages
 python = "%d.%d" % sys.version_info[:2]
-print(python, get_venv_packages(types.SimpleNamespace(version=python))["pip"])
+packages = get_venv_packages(types.SimpleNamespace(version=python))
+print(python, *("%s==%s" % item for item in sorted(packages.items())))
 '''
 # Found in every version of .ci/get_pip.py, so an outdated copy of it gets replaced.
 _STAND_IN_MARKER = b'Offline stand-in for ansible-test'
@@ -69,28 +72,37 @@ def _run_quiet(command: list[str], env: dict[str, str] | None = None) -> str:
     return result.stdout
 
 
-def install_pip_bootstrap(python: Path, version: str, env: dict[str, str], log=print) -> None:
-    """Put the get-pip stand-in and the pip wheel it installs where ansible-test looks first."""
-    script = PIP_CACHE / f'get_pip_{version.replace(".", "_")}.py'
-    wheel = PIP_CACHE / f'pip-{version}-py3-none-any.whl'
+def pip_cache(env: dict[str, str]) -> Path:
+    """Where ansible-test looks for its get-pip script: ~/.ansible/test/cache, with ``env``'s HOME."""
+    return Path(env.get('HOME') or Path.home()) / '.ansible' / 'test' / 'cache'
 
-    if not wheel.exists():
-        log(f'download pip {version} wheel into {PIP_CACHE}')
-        _run_quiet([str(python), '-m', 'pip', 'download', '--quiet', '--no-deps', '--dest', str(PIP_CACHE), f'pip=={version}'], env)
+
+def install_pip_bootstrap(python: Path, packages: list[str], env: dict[str, str], log=print) -> None:
+    """Put the get-pip stand-in and the wheels it installs (``packages``, as name==version) where ansible-test looks first."""
+    cache = pip_cache(env)
+    version = dict(package.split('==') for package in packages)['pip']
+    script = cache / f'get_pip_{version.replace(".", "_")}.py'
+
+    for package in packages:
+        name, package_version = package.split('==')
+
+        if not any(cache.glob(f'{name}-{package_version}-*.whl')):
+            log(f'download {package} wheel into {cache}')
+            _run_quiet([str(python), '-m', 'pip', 'download', '--quiet', '--no-deps', '--only-binary', ':all:',
+                        '--dest', str(cache), package], env)
 
     # A real get-pip.py cached by hand works too; only a missing or outdated stand-in is replaced.
     stand_in = GET_PIP_STAND_IN.read_bytes()
 
     if not script.exists() or (script.read_bytes() != stand_in and _STAND_IN_MARKER in script.read_bytes()):
         log(f'install pip bootstrap stand-in as {script}')
-        PIP_CACHE.mkdir(parents=True, exist_ok=True)
+        cache.mkdir(parents=True, exist_ok=True)
         script.write_bytes(stand_in)
 
 
-def copy_collection() -> None:
-    """Replace the copy with the tracked and untracked-but-not-ignored files of the checkout."""
+def copy_collection(dest: Path = SANITY_COLLECTION) -> None:
+    """Replace the copy at ``dest`` with the tracked and untracked-but-not-ignored files of the checkout."""
     listing = _run_quiet(['git', '-C', str(ROOT), 'ls-files', '-z', '--cached', '--others', '--exclude-standard'])
-    dest = SANITY_COLLECTION
 
     if dest.exists():
         shutil.rmtree(dest)
@@ -126,7 +138,8 @@ def _other_module_pythons(controller_version: str) -> list[tuple[str, str]]:
     return found
 
 
-def run_sanity(python: Path, env: dict[str, str] | None = None, echo: bool = True, log=print) -> tuple[int, str]:
+def run_sanity(python: Path, env: dict[str, str] | None = None, echo: bool = True, log=print,
+               workdir: Path = SANITY_DIR, other_pythons: bool = True) -> tuple[int, str]:
     """Run every applicable ansible-test sanity test on a fresh copy of the collection.
 
     ``python`` is the interpreter of the environment with ansible-core installed. Its
@@ -134,6 +147,9 @@ def run_sanity(python: Path, env: dict[str, str] | None = None, echo: bool = Tru
     (``--venv``, slower); containers do not work here. Nothing else is needed in that
     environment: each sanity test installs its pinned tools into a cached one of its own.
     Returns the exit code and the output (stdout and stderr), which ``echo`` also prints.
+
+    The copy lives under ``workdir`` (locked by ``<workdir>.lock``); ``other_pythons`` also
+    compiles and imports the modules with every other Python version pyenv has.
     """
     env = dict(os.environ if env is None else env)
 
@@ -144,20 +160,24 @@ def run_sanity(python: Path, env: dict[str, str] | None = None, echo: bool = Tru
     bin_dir = str(Path(python).parent)
     env['PATH'] = os.pathsep.join([bin_dir, env.get('PATH', os.defpath)])
 
-    python_version, pip_version = _run_quiet([str(python), '-c', _VERSIONS_CODE], env).split()
+    python_version, *bootstrap_packages = _run_quiet([str(python), '-c', _VERSIONS_CODE], env).split()
+    collection = workdir / COLLECTION_SUBPATH
 
     command = [str(Path(bin_dir) / 'ansible-test'), 'sanity', '--local', '--python', python_version]
     lines = []
 
     # Developers share this checkout: a second run waits instead of replacing the copy under
     # the first one (ansible-test's own environments are not safe to create twice at once either).
-    with file_lock(SANITY_LOCK):
-        install_pip_bootstrap(python, pip_version, env, log)
-        log(f'copy the collection to {SANITY_COLLECTION.relative_to(ROOT)}')
-        copy_collection()
+    with file_lock(workdir.with_name(workdir.name + '.lock')):
+        # Another run (a matrix entry) may fill the shared cache at the same moment.
+        with file_lock(pip_cache(env).parent / 'rtcops-bootstrap.lock'):
+            install_pip_bootstrap(python, bootstrap_packages, env, log)
+
+        log(f'copy the collection to {collection.relative_to(ROOT)}')
+        copy_collection(collection)
         log(' '.join(['ansible-test'] + command[1:]))
 
-        with subprocess.Popen(command, cwd=SANITY_COLLECTION, env=env, text=True,
+        with subprocess.Popen(command, cwd=collection, env=env, text=True,
                               stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT) as process:
             for line in process.stdout:
                 lines.append(line)
@@ -170,12 +190,12 @@ def run_sanity(python: Path, env: dict[str, str] | None = None, echo: bool = Tru
 
         # The modules run on the managed host's Python, not only on the controller's: compile and import
         # them with every other version tests/config.yml allows that this machine has (pyenv's builds).
-        for version, extra_bin in _other_module_pythons(python_version):
+        for version, extra_bin in _other_module_pythons(python_version) if other_pythons else []:
             log(f'ansible-test sanity --test compile --test import --python {version}')
             extra_env = dict(env, PATH=os.pathsep.join([extra_bin, env['PATH']]))
             done = subprocess.run([str(Path(bin_dir) / 'ansible-test'), 'sanity', '--local', '--python', version,
                                    '--test', 'compile', '--test', 'import'],
-                                  cwd=SANITY_COLLECTION, env=extra_env, text=True, stdin=subprocess.DEVNULL,
+                                  cwd=collection, env=extra_env, text=True, stdin=subprocess.DEVNULL,
                                   stdout=subprocess.PIPE, stderr=subprocess.STDOUT, check=False)
             lines.append(done.stdout)
             if echo:
