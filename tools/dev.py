@@ -12,6 +12,8 @@ Commands then run inside that environment (see ``dev_environment``):
 
   test      every test (unit, emulator, integration, packaging) in one pytest run
   sanity    ansible-test sanity on a copy of the collection (tools/ci_sanity.py)
+  integration  ansible-test integration on a copy of the collection; arguments: targets, --emulator-dir DIR,
+            ansible-test options
   demo      start the emulator, run playbooks/demo.yml twice (the second must change nothing)
   emulator  run the emulator in the foreground (default --port 9610); arguments pass through
   bench     run the benchmarks in benchmarks/ (they print numbers; they are not tests)
@@ -190,6 +192,51 @@ def cmd_sanity(args: list[str]) -> int:
     return ci_sanity.run_sanity(VENV_PYTHON, env, log=step)[0]
 
 
+INTEGRATION_DIR = BUILD / 'integration'
+
+
+def cmd_integration(args: list[str]) -> int:
+    """Run ansible-test integration on a copy of the collection: the targets named, or all of them.
+
+    ``--emulator-dir DIR`` keeps the emulators the targets start (tests/integration/targets/setup_emulator)
+    in DIR instead of under ~/.ansible, so a run can have emulators of its own and stop them afterwards.
+    Every other argument (target names, ansible-test options) passes on to ansible-test.
+    """
+    emulator_dir = None
+
+    if '--emulator-dir' in args:
+        index = args.index('--emulator-dir')
+
+        if index + 1 >= len(args):
+            return fail('integration: --emulator-dir needs a directory')
+
+        emulator_dir = Path(args[index + 1]).resolve()
+        args = args[:index] + args[index + 2:]
+
+    env = bootstrap()
+
+    for name in ci_sanity._LEAKY_VARIABLES:  # pylint: disable=protected-access
+        env.pop(name, None)
+
+    collection = INTEGRATION_DIR / ci_sanity.COLLECTION_SUBPATH
+    # .venv is made with this Python (see ensure_venv). With --local, ansible-test installs nothing, so unlike
+    # sanity it needs no pip bootstrap.
+    command = [str(VENV_BIN / 'ansible-test'), 'integration', '--local', '--python', '%d.%d' % sys.version_info[:2], *args]
+
+    # Like sanity: a second run waits rather than replacing the copy under the first one.
+    with ci_sanity.file_lock(INTEGRATION_DIR.with_name(INTEGRATION_DIR.name + '.lock')):
+        step(f'copy the collection to {collection.relative_to(ROOT)}')
+        ci_sanity.copy_collection(collection)
+
+        if emulator_dir:
+            # ansible-test adds this file's variables to every target's play.
+            config = collection / 'tests' / 'integration' / 'integration_config.yml'
+            config.write_text(json.dumps({'setup_emulator_state_dir': str(emulator_dir)}) + '\n', encoding='utf-8')
+
+        step(' '.join(['ansible-test'] + command[1:]))
+        return subprocess.run(command, cwd=collection, env=env, stdin=subprocess.DEVNULL, check=False).returncode
+
+
 def start_emulator(env: dict[str, str], workdir: Path) -> tuple[subprocess.Popen, dict]:
     """Start the emulator on a free port; return the process and what it announced (url, ca_cert)."""
     ready_file = workdir / 'ready.json'
@@ -338,6 +385,7 @@ def cmd_bench(args: list[str]) -> int:
 COMMANDS = {
     'test': cmd_test,
     'sanity': cmd_sanity,
+    'integration': cmd_integration,
     'demo': cmd_demo,
     'emulator': cmd_emulator,
     'bench': cmd_bench,
