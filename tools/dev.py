@@ -14,6 +14,8 @@ Commands then run inside that environment (see ``dev_environment``):
   sanity    ansible-test sanity on a copy of the collection (tools/ci_sanity.py)
   integration  ansible-test integration on a copy of the collection; arguments: targets, --emulator-dir DIR,
             ansible-test options
+  matrix    sanity, unit tests and the demo on the oldest and newest ansible-core (tools/ci_matrix.py);
+            optional arguments: entry names and/or pieces (sanity, units, demo), or --table
   demo      start the emulator, run playbooks/demo.yml twice (the second must change nothing)
   emulator  run the emulator in the foreground (default --port 9610); arguments pass through
   bench     run the benchmarks in benchmarks/ (they print numbers; they are not tests)
@@ -33,6 +35,7 @@ import tempfile
 import time
 from pathlib import Path
 
+import ci_matrix
 import ci_sanity  # beside this file, so on sys.path; also holds the lock helper used here
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -190,6 +193,41 @@ def cmd_sanity(args: list[str]) -> int:
     env = bootstrap()
 
     return ci_sanity.run_sanity(VENV_PYTHON, env, log=step)[0]
+
+
+def cmd_matrix(args: list[str]) -> int:
+    """Run the support matrix (tools/ci_matrix.py): every entry and piece, or those named."""
+    if args == ['--table']:
+        sys.stdout.write(ci_matrix.markdown_table())
+        return 0
+
+    unknown = [arg for arg in args if arg not in ci_matrix.ENTRIES and arg not in ci_matrix.PIECES]
+
+    if unknown:
+        return fail(f'matrix: unknown {", ".join(unknown)}; entries: {", ".join(ci_matrix.ENTRIES)}; pieces: {", ".join(ci_matrix.PIECES)}')
+
+    entries = [name for name in ci_matrix.ENTRIES if name in args] or list(ci_matrix.ENTRIES)
+    pieces = [name for name in ci_matrix.PIECES if name in args] or list(ci_matrix.PIECES)
+    bootstrap()  # the collection link under .build/collections; the entries' venvs are ci_matrix's
+    failed = []
+
+    for name in entries:
+        for piece in pieces:
+            step(f'{name}: {piece}')
+            started = time.monotonic()
+
+            try:
+                returncode = ci_matrix.RUNNERS[piece](ci_matrix.ENTRIES[name], log=step)[0]
+            except ci_matrix.MatrixError as error:
+                print(error, file=sys.stderr)
+                returncode = 2
+
+            step(f'{name}: {piece} {"passed" if not returncode else f"FAILED ({returncode})"} in {time.monotonic() - started:.0f} s')
+
+            if returncode:
+                failed.append(f'{name} {piece}')
+
+    return fail(f'matrix failed: {", ".join(failed)}') if failed else 0
 
 
 INTEGRATION_DIR = BUILD / 'integration'
@@ -386,6 +424,7 @@ COMMANDS = {
     'test': cmd_test,
     'sanity': cmd_sanity,
     'integration': cmd_integration,
+    'matrix': cmd_matrix,
     'demo': cmd_demo,
     'emulator': cmd_emulator,
     'bench': cmd_bench,
@@ -396,7 +435,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(prog='python3 tools/dev.py', description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument('command', choices=COMMANDS, help='what to do, as described above')
-    parser.add_argument('args', nargs=argparse.REMAINDER, help='passed on: pytest options for test, options for emulator')
+    parser.add_argument('args', nargs=argparse.REMAINDER, help='passed on: pytest options for test, options for emulator, entries/pieces for matrix')
 
     if len(sys.argv) < 2:
         parser.print_help()
