@@ -12,3 +12,4 @@ class ActionModule(DownloadAction):
 
     module_name = 'rtcops.conference.anyrtc_recording'
     dest_required = False
+    mode_option = 'file_mode'

@@ -50,15 +50,6 @@ options:
         file unless O(checksum) is set.
     type: bool
     default: false
-  mode:
-    description:
-      - The permissions every file the task brings into O(dest) gets, as with M(ansible.builtin.get_url) and
-        M(ansible.builtin.copy), an octal number in quotes (V('0640')) or a symbolic mode (V(u=rw,g=r,o=)).
-      - A new file gets them before it appears in O(dest). A file already there with the same checksum that only
-        needs another mode, owner or group is a change (C(changed) in its entry of RV(files)); a re-run is not.
-        Check mode predicts both without touching the file.
-      - Not set, a new file gets the mode the umask gives it and a present one is left as it is.
-    type: raw
   owner:
     description:
       - The user (name or uid) who owns every file the task brings into O(dest); changing it usually needs root
@@ -70,4 +61,18 @@ options:
       - The group (name or gid) of every file the task brings into O(dest).
       - Not set, a file gets the group of the user running the task.
     type: str
+'''
+
+    # The mode of the files, apart because anyrtc_recording has a mode of its own and documents file_mode instead.
+    FILE_MODE = r'''
+options:
+  mode:
+    description:
+      - The permissions every file the task brings into O(dest) gets, as with M(ansible.builtin.get_url) and
+        M(ansible.builtin.copy), an octal number in quotes (V('0640')) or a symbolic mode (V(u=rw,g=r,o=)).
+      - A new file gets them before it appears in O(dest). A file already there with the same checksum that only
+        needs another mode, owner or group is a change (C(changed) in its entry of RV(files)); a re-run is not.
+        Check mode predicts both without touching the file.
+      - Not set, a new file gets the mode the umask gives it and a present one is left as it is.
+    type: raw
 '''

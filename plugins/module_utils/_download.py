@@ -36,11 +36,12 @@ NAME_MAX = 255
 DOWNLOAD_SPEC = dict(
     checksum=dict(type='raw'),
     allow_http_download=dict(type='bool', default=False),
-    # The file options of ansible.builtin.get_url and copy, applied to every file the task brings.
-    mode=dict(type='raw'),
+    # The file options of ansible.builtin.get_url and copy, applied to every file the task brings; the mode is in
+    # FILE_MODE_SPEC, as anyrtc_recording has a mode of its own (the recording's) and calls it file_mode.
     owner=dict(type='str'),
     group=dict(type='str'),
 )
+FILE_MODE_SPEC = dict(mode=dict(type='raw'))
 FILE_OPTIONS = ('mode', 'owner', 'group')
 
 # Files that are never text: an HTML page, a JSON envelope or plain text in their place is an error page.
@@ -706,15 +707,16 @@ class FileAttributes:
     and octal modes, user and group names or ids, and in check mode a prediction without a change.
     """
 
-    def __init__(self, module):
+    def __init__(self, module, mode_option='mode'):
         self.module = module
-        self.wanted = any(module.params.get(option) is not None for option in FILE_OPTIONS)
+        self.params = dict(mode=module.params.get(mode_option), owner=module.params.get('owner'), group=module.params.get('group'))
+        self.wanted = any(value is not None for value in self.params.values())
 
     def apply(self, path):
         """Give ``path`` the attributes asked for; whether that changed (in check mode: would change) it."""
         if not self.wanted:
             return False
-        params = dict((option, self.module.params.get(option)) for option in FILE_OPTIONS)
+        params = dict(self.params)
         file_args = self.module.load_file_common_arguments(params, path=path)
         return self.module.set_fs_attributes_if_different(file_args, False)
 

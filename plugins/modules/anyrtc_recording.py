@@ -61,6 +61,15 @@ options:
     type: str
     choices: [individual, mix]
     default: mix
+  file_mode:
+    description:
+      - The permissions every file of the recording gets in O(dest), like the O(ansible.builtin.get_url#module:mode)
+        option of M(ansible.builtin.get_url) (O(mode) is the recording's mode here), an octal number in quotes
+        (V('0640')) or a symbolic mode (V(u=rw,g=r,o=)).
+      - A new file gets them before it appears in O(dest). A file already there with the same checksum that only
+        needs another mode, owner or group is a change; a re-run is not.
+      - Not set, a new file gets the mode the umask gives it and a present one is left as it is.
+    type: raw
   state:
     description:
       - V(started) starts a recording unless the one named by O(resource_id) and O(sid) (or O(recording)) still runs.
@@ -995,7 +1004,7 @@ def download(module, client, listed):
     p = module.params
     base = p['download_url'].rstrip('/')
     waiting = Waiting(module)
-    downloads = Downloads(p['dest'], checksums=Checksums(p['checksum']), attributes=FileAttributes(module))
+    downloads = Downloads(p['dest'], checksums=Checksums(p['checksum']), attributes=FileAttributes(module, 'file_mode'))
     for item in listed:
         key = str(item.get('filename') or '')
         if not key:
@@ -1070,6 +1079,7 @@ def main():
         download_url=dict(type='str'),
     )
     spec.update(DOWNLOAD_SPEC)
+    spec.update(file_mode=dict(type='raw'))
     module = DownloadModule(argument_spec=spec, supports_check_mode=True,
                             mutually_exclusive=[('recording', 'resource_id'), ('recording', 'sid')])
     p = module.params

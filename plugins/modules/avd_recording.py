@@ -216,6 +216,7 @@ options:
 extends_documentation_fragment:
   - rtcops.conference.avd
   - rtcops.conference.download
+  - rtcops.conference.download.file_mode
   - ansible.builtin.action_common_attributes
   - rtcops.conference.attributes
   - ansible.builtin.action_common_attributes.flow
@@ -350,7 +351,7 @@ from ansible_collections.rtcops.conference.plugins.module_utils._avd_client impo
 )
 from ansible_collections.rtcops.conference.plugins.module_utils._avd_module import AvdModule
 from ansible_collections.rtcops.conference.plugins.module_utils._download import (
-    DOWNLOAD_SPEC, Checksums, DownloadError, Downloads, FileAttributes,
+    DOWNLOAD_SPEC, FILE_MODE_SPEC, Checksums, DownloadError, Downloads, FileAttributes,
 )
 from ansible_collections.rtcops.conference.plugins.module_utils._ledger import Ledger
 from ansible_collections.rtcops.conference.plugins.module_utils._waiting import Waiting
@@ -1004,7 +1005,7 @@ def main():
             audio_channels=dict(type='int', choices=[1, 2]),
             audio_samples=dict(type='int'),
             audio_data_exporter_address=dict(type='dict'),
-            **DOWNLOAD_SPEC
+            **dict(DOWNLOAD_SPEC, **FILE_MODE_SPEC)
         ),
         supports_check_mode=True,
         not_blank=('room_id', 'record_id', 'file'),

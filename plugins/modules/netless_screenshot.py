@@ -65,6 +65,7 @@ options:
 extends_documentation_fragment:
   - rtcops.conference.netless
   - rtcops.conference.download
+  - rtcops.conference.download.file_mode
   - ansible.builtin.action_common_attributes
   - rtcops.conference.attributes
   - ansible.builtin.action_common_attributes.flow
@@ -158,7 +159,7 @@ import re
 
 
 from ansible_collections.rtcops.conference.plugins.module_utils._download import (
-    DOWNLOAD_SPEC, Checksums, DownloadError, DownloadModule, Downloads, FileAttributes,
+    DOWNLOAD_SPEC, FILE_MODE_SPEC, Checksums, DownloadError, DownloadModule, Downloads, FileAttributes,
 )
 from ansible_collections.rtcops.conference.plugins.module_utils._http import check_connection
 from ansible_collections.rtcops.conference.plugins.module_utils._netless_client import (
@@ -212,6 +213,7 @@ def main():
         dest=dict(type='path', required=True),
     )
     spec.update(DOWNLOAD_SPEC)
+    spec.update(FILE_MODE_SPEC)
     module = DownloadModule(argument_spec=spec, supports_check_mode=True)
     p = module.params
     check_connection(module, 'api_url', [NetlessClient.api_prefix])

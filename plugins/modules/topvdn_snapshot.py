@@ -37,6 +37,7 @@ options:
 extends_documentation_fragment:
   - rtcops.conference.topvdn
   - rtcops.conference.download
+  - rtcops.conference.download.file_mode
   - ansible.builtin.action_common_attributes
   - rtcops.conference.attributes
   - ansible.builtin.action_common_attributes.flow
@@ -120,7 +121,7 @@ dest:
 '''
 
 from ansible_collections.rtcops.conference.plugins.module_utils._download import (
-    DOWNLOAD_SPEC, Checksums, DownloadError, Downloads, FileAttributes, plain_file_name,
+    DOWNLOAD_SPEC, FILE_MODE_SPEC, Checksums, DownloadError, Downloads, FileAttributes, plain_file_name,
 )
 from ansible_collections.rtcops.conference.plugins.module_utils._topvdn_module import TopvdnModule
 
@@ -160,7 +161,7 @@ def main():
         argument_spec=dict(
             dest=dict(type='path', required=True),
             filename=dict(type='str'),
-            **DOWNLOAD_SPEC
+            **dict(DOWNLOAD_SPEC, **FILE_MODE_SPEC)
         ),
         supports_check_mode=True,
     )

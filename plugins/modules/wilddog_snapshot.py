@@ -70,6 +70,7 @@ options:
 extends_documentation_fragment:
   - rtcops.conference.wilddog
   - rtcops.conference.download
+  - rtcops.conference.download.file_mode
   - ansible.builtin.action_common_attributes
   - rtcops.conference.attributes
   - ansible.builtin.action_common_attributes.flow
@@ -151,7 +152,7 @@ from urllib.parse import unquote, urlsplit
 
 from ansible_collections.rtcops.conference.plugins.module_utils._budget import BudgetExhausted, RequestBudget
 from ansible_collections.rtcops.conference.plugins.module_utils._download import (
-    DOWNLOAD_SPEC, Checksums, DownloadError, DownloadModule, Downloads, FileAttributes,
+    DOWNLOAD_SPEC, FILE_MODE_SPEC, Checksums, DownloadError, DownloadModule, Downloads, FileAttributes,
 )
 from ansible_collections.rtcops.conference.plugins.module_utils._http import check_connection
 from ansible_collections.rtcops.conference.plugins.module_utils._waiting import Waiting
@@ -234,6 +235,7 @@ def main():
         rate_limit_window=dict(type='int', default=30),
     )
     spec.update(DOWNLOAD_SPEC)
+    spec.update(FILE_MODE_SPEC)
     module = DownloadModule(argument_spec=spec, supports_check_mode=True)
     p = module.params
     check_connection(module, 'api_url', [WilddogClient.api_prefix])

@@ -31,6 +31,7 @@ class DownloadAction(ActionBase):
     _supports_async = True
     module_name = None  # the FQCN of the module of the same name
     dest_required = True  # False: without dest the module runs as it is and nothing is downloaded
+    mode_option = 'mode'  # the option holding the files' mode (anyrtc_recording: file_mode, its mode is the recording's)
 
     def _destination(self):
         dest = self._task.args.get('dest')
@@ -87,7 +88,7 @@ class DownloadAction(ActionBase):
     def _run_staged(self, result, args, task_vars, dest):
         """The module downloads into a temporary directory on the managed host; the files are fetched from there."""
         # mode, owner and group belong to the files in dest on the controller, not to the managed host's staging copies.
-        attributes = dict((option, args.pop(option, None)) for option in FILE_OPTIONS)
+        attributes = dict((option, args.pop(self.mode_option if option == 'mode' else option, None)) for option in FILE_OPTIONS)
         problem = local_attributes_problem(**attributes)
         if problem:
             result.update(failed=True, msg=problem)

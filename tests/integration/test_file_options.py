@@ -69,26 +69,27 @@ def test_downloads_take_mode_owner_and_group(ansible, emulator, tmp_path):
     local, managed = str(tmp_path / 'local'), str(tmp_path / 'managed')
     tasks = [{'name': 'A camera with a cover', 'no_log': True, 'ansible.builtin.uri': {
         'url': emulator.url + '/_emulator/topvdn/devices', 'method': 'POST', 'body_format': 'json', 'body': emulator_control}}]
-    tasks += [{'name': 'Topvdn connection', 'module_defaults': {'group/rtcops.conference.topvdn': {
-        'api_url': emulator.url, 'client_token': token}}, 'block': [
-            _cover_task('New file with mode 0600', 'first', local, mode='0600'),
-            _cover_task('Same file, same mode', 'same', local, mode='0600'),
-            _cover_task('Only the mode differs, check mode', 'predicted', local, check_mode=True, mode='0640'),
-            {'name': 'Mode after check mode', 'ansible.builtin.stat': {'path': local + '/10000415-cover.png'}, 'register': 'after_check'},
-            _cover_task('Only the mode differs', 'mode_only', local, mode='0640'),
-            _cover_task('Only the mode differs, again', 'mode_again', local, mode='0640'),
-            _cover_task('Another owner and group by name', 'owner', local, owner='nobody', group='0'),
-            _cover_task('No file options: the file is left as it is', 'untouched', local),
-            _cover_task('Managed host: new file, symbolic mode', 'managed_first', managed, connection='managed_host',
-                        mode='u=rw,g=r,o='),
-            _cover_task('Managed host: again', 'managed_same', managed, connection='managed_host', mode='u=rw,g=r,o='),
-            _cover_task('Managed host: only the mode, check mode', 'managed_predicted', managed, check_mode=True,
-                        connection='managed_host', mode='0600'),
-            _cover_task('Managed host: only the mode', 'managed_mode', managed, connection='managed_host', mode='0600'),
-            _cover_task('Managed host: an unknown owner', 'managed_bad_owner', managed, connection='managed_host',
-                        owner='no-such-user-here'),
-        ]}]
-    tasks[1]['block'][-1]['ignore_errors'] = True
+    covers = [
+        _cover_task('New file with mode 0600', 'first', local, mode='0600'),
+        _cover_task('Same file, same mode', 'same', local, mode='0600'),
+        _cover_task('Only the mode differs, check mode', 'predicted', local, check_mode=True, mode='0640'),
+        {'name': 'Mode after check mode', 'ansible.builtin.stat': {'path': local + '/10000415-cover.png'}, 'register': 'after_check'},
+        _cover_task('Only the mode differs', 'mode_only', local, mode='0640'),
+        _cover_task('Only the mode differs, again', 'mode_again', local, mode='0640'),
+        _cover_task('Another owner by name, group by id', 'owner', local, owner='nobody', group='0'),
+        _cover_task('No file options: the file is left as it is', 'untouched', local),
+        _cover_task('Managed host: new file, symbolic mode', 'managed_first', managed, connection='managed_host',
+                    mode='u=rw,g=r,o='),
+        _cover_task('Managed host: again', 'managed_same', managed, connection='managed_host', mode='u=rw,g=r,o='),
+        _cover_task('Managed host: only the mode, check mode', 'managed_predicted', managed, check_mode=True,
+                    connection='managed_host', mode='0600'),
+        _cover_task('Managed host: only the mode', 'managed_mode', managed, connection='managed_host', mode='0600'),
+        _cover_task('Managed host: an unknown owner', 'managed_bad_owner', managed, connection='managed_host',
+                    owner='no-such-user-here'),
+    ]
+    covers[-1]['ignore_errors'] = True
+    tasks.append({'name': 'Topvdn connection', 'block': covers, 'module_defaults': {
+        'group/rtcops.conference.topvdn': {'api_url': emulator.url, 'client_token': token}}})
     tasks += _show('first', 'same', 'predicted', 'after_check', 'mode_only', 'mode_again', 'owner', 'untouched',
                    'managed_first', 'managed_same', 'managed_predicted', 'managed_mode', 'managed_bad_owner')
     play = _write_play(tmp_path, 'file options', tasks, {})
