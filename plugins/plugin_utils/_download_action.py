@@ -14,6 +14,7 @@ checksum is left as it is (``changed: false``).
 
 from __future__ import annotations
 
+import functools
 import os
 
 from ansible.errors import AnsibleActionFail
@@ -48,7 +49,7 @@ class DownloadAction(ActionBase):
             self._connection.fetch_file(remote_path, part.name)
             if file_sha256(part.name) != sha256:
                 raise AnsibleActionFail('%s changed on its way to the controller (SHA-256 differs)' % os.path.basename(local_path))
-            part.place(lambda path: apply_local_attributes(path, **attributes))
+            part.place(functools.partial(apply_local_attributes, **attributes))
 
     def _on_controller(self):
         """Whether the module runs on the controller itself, and can write into ``dest`` directly."""
