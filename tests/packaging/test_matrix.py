@@ -47,3 +47,10 @@ def test_missing_python_is_named(monkeypatch, tmp_path):
 
     with pytest.raises(ci_matrix.MatrixError, match=r'Python 3\.12 is needed'):
         ci_matrix.find_python('3.12')
+
+
+def test_readme_shows_the_tested_matrix():
+    # The README's table is `python3 tools/dev.py matrix --table`: an entry added or raised here must show there.
+    readme = (ROOT / 'README.md').read_text(encoding='utf-8')
+
+    assert ci_matrix.markdown_table() in readme, 'README.md: paste the output of `python3 tools/dev.py matrix --table`'
