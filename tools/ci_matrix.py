@@ -203,7 +203,7 @@ def run_demo(entry: Entry, echo: bool = True, log=print) -> tuple[int, str]:
 
     with tempfile.TemporaryDirectory(prefix='demo-', dir=entry.directory / 'demo') as tmp:
         workdir = Path(tmp)
-        emulator, announced = _start_emulator(python, env, workdir)
+        emulator, announced = start_emulator(python, env, workdir)
 
         try:
             # The modules read these when the playbook does not set them: the token cache of this
@@ -235,11 +235,14 @@ def run_demo(entry: Entry, echo: bool = True, log=print) -> tuple[int, str]:
             log('second run changed nothing')
             return 0, ''.join(output)
         finally:
-            _stop_emulator(emulator)
+            stop_emulator(emulator)
 
 
-def _start_emulator(python: Path, env: dict[str, str], workdir: Path) -> tuple[subprocess.Popen, dict]:
-    """Start the emulator on a free port with the entry's Python; return the process and what it announced."""
+def start_emulator(python: Path, env: dict[str, str], workdir: Path) -> tuple[subprocess.Popen, dict]:
+    """Start the emulator on a free port with ``python``; return the process and what it announced (url, ca_cert).
+
+    Shared with ``tools/dev.py demo``; raises MatrixError with the emulator's output if it does not get ready.
+    """
     ready_file = workdir / 'ready.json'
     log_path = workdir / 'emulator.log'
 
@@ -256,11 +259,12 @@ def _start_emulator(python: Path, env: dict[str, str], workdir: Path) -> tuple[s
 
         time.sleep(0.1)
 
-    _stop_emulator(process)
+    stop_emulator(process)
     raise MatrixError(f'the emulator did not get ready; its output:\n{log_path.read_text(encoding="utf-8", errors="replace")}')
 
 
-def _stop_emulator(process: subprocess.Popen) -> None:
+def stop_emulator(process: subprocess.Popen) -> None:
+    """Ask the emulator to stop; kill it if it does not within five seconds."""
     if process.poll() is None:
         process.terminate()
 

@@ -275,41 +275,6 @@ def cmd_integration(args: list[str]) -> int:
         return subprocess.run(command, cwd=collection, env=env, stdin=subprocess.DEVNULL, check=False).returncode
 
 
-def start_emulator(env: dict[str, str], workdir: Path) -> tuple[subprocess.Popen, dict]:
-    """Start the emulator on a free port; return the process and what it announced (url, ca_cert)."""
-    ready_file = workdir / 'ready.json'
-    log_path = workdir / 'emulator.log'
-    command = [str(VENV_PYTHON), '-m', 'rtcops_emulator', '--port', '0', '--ready-file', str(ready_file)]
-
-    with open(log_path, 'w', encoding='utf-8') as log:
-        process = subprocess.Popen(command, cwd=workdir, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
-
-    # Once it listens, the emulator writes {"url": ..., "ca_cert": ...} to its ready file
-    # (whole, by a rename, so the file is either absent or complete).
-    deadline = time.monotonic() + 30
-
-    while time.monotonic() < deadline and process.poll() is None:
-        if ready_file.exists():
-            return process, json.loads(ready_file.read_text(encoding='utf-8'))
-
-        time.sleep(0.1)
-
-    stop_emulator(process)
-    raise SystemExit(fail(f'the emulator did not get ready; its output:\n{log_path.read_text(encoding="utf-8", errors="replace")}'))
-
-
-def stop_emulator(process: subprocess.Popen) -> None:
-    """Ask the emulator to stop; kill it if it does not within five seconds."""
-    if process.poll() is None:
-        process.terminate()
-
-        try:
-            process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
 def run_playbook(env: dict[str, str], extra: list[str]) -> tuple[int, int]:
     """Run the demo playbook, echoing its output; return its exit code and the tasks it changed."""
     command = ['ansible-playbook', str(DEMO_PLAYBOOK.relative_to(ROOT)), *extra]
@@ -350,7 +315,11 @@ def cmd_demo(args: list[str]) -> int:
 
     with tempfile.TemporaryDirectory(prefix='demo-', dir=BUILD / 'demo') as workdir:
         step('start the emulator')
-        emulator, announced = start_emulator(env, Path(workdir))
+
+        try:
+            emulator, announced = ci_matrix.start_emulator(VENV_PYTHON, env, Path(workdir))
+        except ci_matrix.MatrixError as error:
+            return fail(str(error))
 
         try:
             step(f'emulator listening on {announced["url"]}')
@@ -381,7 +350,7 @@ def cmd_demo(args: list[str]) -> int:
             return 0
         finally:
             step('stop the emulator')
-            stop_emulator(emulator)
+            ci_matrix.stop_emulator(emulator)
 
 
 def cmd_emulator(args: list[str]) -> int:
