@@ -64,7 +64,12 @@ class DownloadError(Exception):
 
 
 class FileAbsent(DownloadError):
-    """The server answered that it does not have the file (yet)."""
+    """The server answered that it does not have the file (yet). ``content_type``: that answer's, which tells the
+    vendor's "no such file" from another server's error page."""
+
+    def __init__(self, message, status=None, content_type=None):
+        super().__init__(message, status)
+        self.content_type = content_type
 
 
 class StoreError(DownloadError):
@@ -302,7 +307,8 @@ class Remote:
         if response.status != expected_status:
             if response.status in self.absent:
                 response.close()
-                raise FileAbsent('%s: the server does not have it (HTTP %s)' % (name, response.status), response.status)
+                raise FileAbsent('%s: the server does not have it (HTTP %s)' % (name, response.status), response.status,
+                                 content_type=response.headers.get('Content-Type'))
             words = self.explain(response) if self.explain is not None else None
             response.close()
             meaning = self.status_meanings.get(response.status)

@@ -58,6 +58,8 @@ class VendorClient:
         self.deadline = Deadline(task_timeout)
         self.http = HttpSession(validate_certs=validate_certs, ca_path=ca_path, timeout=timeout, deadline=self.deadline,
                                 client_cert=client_cert, client_key=client_key)
+        # Set by download_file when the file was absent and the answer was an HTML page; see there.
+        self.absent_hint = ''
 
     def limit_task(self, seconds, option='task_timeout'):
         """Bound everything this client does from now on (calls, retries, the module's waits) by ``seconds``."""
@@ -136,9 +138,13 @@ class VendorClient:
         remote = Remote(url, lambda target, more: self.request(call, 'GET', target, headers=dict(headers or {}, **more)),
                         self.retry, allow_http=allow_http, api_url=getattr(self, 'api_url', None) if listed_by_api else None,
                         absent=absent, status_meanings=status_meanings, explain=explain, deadline=self.deadline)
+        self.absent_hint = ''
         try:
             entry = downloads.fetch(remote, name, url=url if url_in_result else None, **extra)
-        except FileAbsent:
+        except FileAbsent as exc:
+            # Taken as "no such file" all the same (the vendors document no body for it), but a web server's error
+            # page is worth a word: the file may be absent only because the base URL points elsewhere.
+            self.absent_hint = html_answer_hint(exc.content_type, '', 'api_url', self.api_prefix or 'the API path')
             return None
         except StoreError as exc:
             raise self.error_class(self.redact(str(exc)), call=call)

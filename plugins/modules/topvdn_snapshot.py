@@ -149,6 +149,9 @@ def run(module):
     except DownloadError as exc:
         module.fail_json(msg=str(exc))
     if entry is None:
+        if module.client.absent_hint:
+            module.warn('Topvdn answered HTTP 404 for the cover of device %s, taken as "no cover"%s'
+                        % (params['client_id'], module.client.absent_hint))
         module.exit_json(changed=False, found=False, files=[], dest=params['dest'])
     entry['content_type'] = announced[-1]
     before, after = downloads.diff()
