@@ -21,3 +21,11 @@ TARGETS = sorted(path.name for path in (Path(__file__).parent / 'targets').iterd
 def test_target(playbook, target):
     run = playbook(target)
     assert run.rc == 0, 'target %s failed; see %s\n%s' % (target, run.log, run.output[-6000:])
+
+
+def test_no_target_is_shadowed_by_a_role_of_the_collection():
+    # ansible-test plays a target as a role from inside the collection, where the collection's own role of the same
+    # name wins: the target would never run there (name it <module>_module, see CONTRIBUTING.md).
+    roles = {path.name for path in (Path(__file__).parents[2] / 'roles').iterdir() if path.is_dir()}
+    targets = {path.name for path in (Path(__file__).parent / 'targets').iterdir() if path.is_dir()}
+    assert not roles & targets, 'integration targets named like roles of the collection: %s' % sorted(roles & targets)
